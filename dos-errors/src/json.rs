@@ -1,0 +1,228 @@
+//! JSON writing: string escaping identical to `serde_json`'s, at run time and in `const` context.
+//!
+//! This module is the one place that knows how a JSON string is escaped. The derive
+//! uses its `const fn`s to prepare whole envelopes at compile time and its writer to
+//! escape interpolated text while it is formatted, so derived output is byte-for-byte
+//! what `serde_json::to_vec(&error.to_envelope())` would produce.
+
+use core::fmt;
+
+/// How one byte is written inside a JSON string: `0` means as itself, anything else
+/// is the character after the backslash (`u` for a `\u00XX` escape).
+const ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = b'u';
+        byte += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0A] = b'n';
+    table[0x0C] = b'f';
+    table[0x0D] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// The escape sequence of `byte` (up to 6 bytes) and its length; length 0 means no escape.
+const fn escape_sequence(byte: u8) -> ([u8; 6], usize) {
+    match ESCAPE[byte as usize] {
+        0 => ([0; 6], 0),
+        b'u' => (
+            [
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(byte >> 4) as usize],
+                HEX[(byte & 0xF) as usize],
+            ],
+            6,
+        ),
+        short => ([b'\\', short, 0, 0, 0, 0], 2),
+    }
+}
+
+/// Appends `text` to `out` as the inside of a JSON string (without the quotes).
+pub fn escape_into(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if ESCAPE[byte as usize] == 0 {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..index]);
+        let (sequence, len) = escape_sequence(byte);
+        out.extend_from_slice(&sequence[..len]);
+        start = index + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+/// A [`fmt::Write`] that JSON-escapes everything written to it into a byte buffer.
+///
+/// ```
+/// use core::fmt::Write;
+/// use dos_errors::json::JsonStringWriter;
+///
+/// let mut out = Vec::new();
+/// write!(JsonStringWriter::new(&mut out), "say \"{}\"\n", "hi").unwrap();
+/// assert_eq!(out, br#"say \"hi\"\n"#);
+/// ```
+#[derive(Debug)]
+pub struct JsonStringWriter<'a> {
+    out: &'a mut Vec<u8>,
+}
+
+impl<'a> JsonStringWriter<'a> {
+    /// A writer appending escaped text to `out`.
+    pub fn new(out: &'a mut Vec<u8>) -> Self {
+        JsonStringWriter { out }
+    }
+}
+
+impl fmt::Write for JsonStringWriter<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        escape_into(self.out, text);
+        Ok(())
+    }
+}
+
+/// Appends the decimal digits of `value`.
+fn push_u16(out: &mut Vec<u8>, value: u16) {
+    let (digits, len) = u16_digits(value);
+    out.extend_from_slice(&digits[5 - len..]);
+}
+
+/// The decimal digits of `value`, right-aligned in 5 bytes, and how many there are.
+const fn u16_digits(mut value: u16) -> ([u8; 5], usize) {
+    let mut digits = [b'0'; 5];
+    let mut len = 0;
+    loop {
+        digits[4 - len] = b'0' + (value % 10) as u8;
+        len += 1;
+        value /= 10;
+        if value == 0 {
+            return (digits, len);
+        }
+    }
+}
+
+const ENVELOPE_HEAD: &[u8] = br#"{"error":{"message":""#;
+const ENVELOPE_TYPE: &[u8] = br#"","type":""#;
+const ENVELOPE_CODE: &[u8] = br#"","code":"#;
+const ENVELOPE_TAIL: &[u8] = b"}}";
+
+/// Appends the compact JSON of an error envelope; the same bytes as serde_json.
+pub fn write_envelope(out: &mut Vec<u8>, message: &str, error_type: &str, code: u16) {
+    out.reserve(ENVELOPE_HEAD.len() + message.len() + error_type.len() + 24);
+    out.extend_from_slice(ENVELOPE_HEAD);
+    escape_into(out, message);
+    write_envelope_tail(out, error_type, code);
+}
+
+/// Appends everything after the message: `","type":"…","code":…}}`.
+pub(crate) fn write_envelope_tail(out: &mut Vec<u8>, error_type: &str, code: u16) {
+    out.extend_from_slice(ENVELOPE_TYPE);
+    escape_into(out, error_type);
+    out.extend_from_slice(ENVELOPE_CODE);
+    push_u16(out, code);
+    out.extend_from_slice(ENVELOPE_TAIL);
+}
+
+/// Appends the start of an envelope, up to the opening quote of the message.
+pub(crate) fn write_envelope_head(out: &mut Vec<u8>) {
+    out.extend_from_slice(ENVELOPE_HEAD);
+}
+
+/// The parts of an envelope in order, each flagged "escape it".
+const fn envelope_parts<'a>(message: &'a str, error_type: &'a str) -> [(&'a [u8], bool); 4] {
+    [
+        (ENVELOPE_HEAD, false),
+        (message.as_bytes(), true),
+        (ENVELOPE_TYPE, false),
+        (error_type.as_bytes(), true),
+    ]
+}
+
+/// The length of [`envelope_bytes`]'s result: used as its array length.
+#[must_use]
+pub const fn envelope_len(message: &str, error_type: &str, code: u16) -> usize {
+    let parts = envelope_parts(message, error_type);
+    let mut len = 0;
+    let mut part = 0;
+    while part < parts.len() {
+        let (bytes, escape) = parts[part];
+        let mut index = 0;
+        while index < bytes.len() {
+            len += if escape {
+                match escape_sequence(bytes[index]) {
+                    (_, 0) => 1,
+                    (_, n) => n,
+                }
+            } else {
+                1
+            };
+            index += 1;
+        }
+        part += 1;
+    }
+    len + ENVELOPE_CODE.len() + u16_digits(code).1 + ENVELOPE_TAIL.len()
+}
+
+/// The complete envelope as a byte array, computed at compile time by derived code.
+///
+/// `N` must be [`envelope_len`] of the same arguments; any other length is a
+/// compile-time error when evaluated in a `const`.
+#[must_use]
+pub const fn envelope_bytes<const N: usize>(message: &str, error_type: &str, code: u16) -> [u8; N] {
+    let mut out = [0u8; N];
+    let mut at = 0;
+    let parts = envelope_parts(message, error_type);
+    let mut part = 0;
+    while part < parts.len() {
+        let (bytes, escape) = parts[part];
+        let mut index = 0;
+        while index < bytes.len() {
+            let (sequence, len) = if escape {
+                escape_sequence(bytes[index])
+            } else {
+                ([0; 6], 0)
+            };
+            if len == 0 {
+                out[at] = bytes[index];
+                at += 1;
+            } else {
+                let mut k = 0;
+                while k < len {
+                    out[at] = sequence[k];
+                    at += 1;
+                    k += 1;
+                }
+            }
+            index += 1;
+        }
+        part += 1;
+    }
+    let mut index = 0;
+    while index < ENVELOPE_CODE.len() {
+        out[at] = ENVELOPE_CODE[index];
+        at += 1;
+        index += 1;
+    }
+    let (digits, len) = u16_digits(code);
+    let mut index = 5 - len;
+    while index < 5 {
+        out[at] = digits[index];
+        at += 1;
+        index += 1;
+    }
+    out[at] = b'}';
+    out[at + 1] = b'}';
+    assert!(at + 2 == N, "envelope_bytes: N is not envelope_len(..)");
+    out
+}
