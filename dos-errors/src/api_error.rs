@@ -86,6 +86,14 @@ pub trait ApiError {
     fn __fmt_message(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message())
     }
+
+    /// `true` when the public message deliberately hides this error's own
+    /// description (a 5xx without an explicit message). Integrations log the
+    /// internal description of such errors; not part of the API.
+    #[doc(hidden)]
+    fn __masked(&self) -> bool {
+        false
+    }
 }
 
 macro_rules! forward_api_error {
@@ -101,6 +109,7 @@ macro_rules! forward_api_error {
             fn to_json(&self) -> String { (**self).to_json() }
             fn write_json(&self, out: &mut Vec<u8>) { (**self).write_json(out) }
             fn __fmt_message(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { (**self).__fmt_message(f) }
+            fn __masked(&self) -> bool { (**self).__masked() }
         }
     )*};
 }

@@ -104,3 +104,23 @@ pub const fn seconds(secs: u64) -> Option<Duration> {
 pub fn transparent<T: ApiError + ?Sized>(field: &T) -> &T {
     field
 }
+
+/// Called by the derive after the `ApiError` impl of every type, with the pieces of
+/// that impl. Each framework feature adds its impls here (`IntoResponse`, …);
+/// without features it expands to nothing. The derive crate itself has no features.
+///
+/// Contract (the derive always emits exactly this shape):
+/// `impl_generics = { <…> or nothing }, self_ty = { Type<…> },
+///  where_clause = { where …, Self: ApiError, }` — the where clause always starts
+/// with `where` and ends with a comma, so hooks may append predicates.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __derive_hooks {
+    (
+        impl_generics = { $($impl_generics:tt)* },
+        self_ty = { $($self_ty:tt)* },
+        where_clause = { $($where_clause:tt)* },
+    ) => {};
+}
+
+pub use crate::__derive_hooks as derive_hooks;
