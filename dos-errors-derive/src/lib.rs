@@ -1,3 +1,75 @@
+//! The `#[derive(ApiError)]` macro of [dos-errors](https://docs.rs/dos-errors).
+//!
+//! Use it through the runtime crate, which re-exports it: `use dos_errors::ApiError;`.
+//! The attribute reference is on the re-export, `dos_errors::ApiError`.
+//!
+//! The pipeline: [`ast`] builds a typed model of the input (reading attributes with
+//! [`attr`] and message formats with [`fmt`]), [`valid`] checks the rules that span
+//! several attributes and resolves each variant's plan, and [`expand`] generates code
+//! that cannot fail. All problems of one input are reported together.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+#[allow(missing_docs)]
+mod ast;
+#[allow(missing_docs)]
+mod attr;
+#[allow(missing_docs)]
+mod expand;
+#[allow(missing_docs)]
+mod fmt;
+#[allow(missing_docs)]
+mod generics;
+#[allow(missing_docs)]
+mod valid;
+
 use proc_macro::TokenStream;
+use syn::{parse_macro_input, DeriveInput};
+
+/// Derives `dos_errors::ApiError`. See the documentation of `dos_errors::ApiError`.
 #[proc_macro_derive(ApiError, attributes(api_error))]
-pub fn derive(_i: TokenStream) -> TokenStream { TokenStream::new() }
+pub fn derive_api_error(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    derive(&input).into()
+}
+
+fn derive(node: &DeriveInput) -> proc_macro2::TokenStream {
+    let mut errors = Errors::default();
+    let Some(input) = ast::Input::from_syn(&mut errors, node) else {
+        return errors.into_compile_errors(node);
+    };
+    let plans = valid::check(&mut errors, &input);
+    if errors.is_empty() {
+        expand::derive(&input, &plans)
+    } else {
+        errors.into_compile_errors(node)
+    }
+}
+
+/// Every problem found in one input, reported together.
+#[derive(Default)]
+struct Errors(Vec<syn::Error>);
+
+impl Errors {
+    fn push(&mut self, error: syn::Error) {
+        self.0.push(error);
+    }
+
+    fn extend(&mut self, errors: impl IntoIterator<Item = syn::Error>) {
+        self.0.extend(errors);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The errors as `compile_error!`s, next to a stub impl that stops a cascade.
+    fn into_compile_errors(self, node: &DeriveInput) -> proc_macro2::TokenStream {
+        let mut tokens = expand::stub(node);
+        for error in self.0 {
+            tokens.extend(error.to_compile_error());
+        }
+        tokens
+    }
+}

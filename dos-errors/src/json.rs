@@ -139,50 +139,34 @@ pub(crate) fn write_envelope_head(out: &mut Vec<u8>) {
     out.extend_from_slice(ENVELOPE_HEAD);
 }
 
-/// The parts of an envelope in order, each flagged "escape it".
-const fn envelope_parts<'a>(message: &'a str, error_type: &'a str) -> [(&'a [u8], bool); 4] {
-    [
-        (ENVELOPE_HEAD, false),
-        (message.as_bytes(), true),
-        (ENVELOPE_TYPE, false),
-        (error_type.as_bytes(), true),
-    ]
-}
-
-/// The length of [`envelope_bytes`]'s result: used as its array length.
-#[must_use]
-pub const fn envelope_len(message: &str, error_type: &str, code: u16) -> usize {
-    let parts = envelope_parts(message, error_type);
-    let mut len = 0;
-    let mut part = 0;
-    while part < parts.len() {
-        let (bytes, escape) = parts[part];
-        let mut index = 0;
-        while index < bytes.len() {
-            len += if escape {
-                match escape_sequence(bytes[index]) {
-                    (_, 0) => 1,
-                    (_, n) => n,
-                }
-            } else {
-                1
-            };
-            index += 1;
-        }
-        part += 1;
-    }
-    len + ENVELOPE_CODE.len() + u16_digits(code).1 + ENVELOPE_TAIL.len()
-}
-
-/// The complete envelope as a byte array, computed at compile time by derived code.
-///
-/// `N` must be [`envelope_len`] of the same arguments; any other length is a
-/// compile-time error when evaluated in a `const`.
-#[must_use]
-pub const fn envelope_bytes<const N: usize>(message: &str, error_type: &str, code: u16) -> [u8; N] {
+/// Encodes an envelope (or, without a message, only its tail) into an array of
+/// `N` bytes at compile time. Returns the array and the full length, which may
+/// exceed `N`: bytes past `N` are counted but not written, so `encode::<0>` measures.
+const fn encode<const N: usize>(message: Option<&str>, error_type: &str, code: u16) -> ([u8; N], usize) {
     let mut out = [0u8; N];
     let mut at = 0;
-    let parts = envelope_parts(message, error_type);
+    let (digits, digits_len) = u16_digits(code);
+    // (bytes, escape them?) in order; a missing message leaves out the head too.
+    let parts: [(&[u8], bool); 7] = match message {
+        Some(message) => [
+            (ENVELOPE_HEAD, false),
+            (message.as_bytes(), true),
+            (ENVELOPE_TYPE, false),
+            (error_type.as_bytes(), true),
+            (ENVELOPE_CODE, false),
+            (digits.split_at(5 - digits_len).1, false),
+            (ENVELOPE_TAIL, false),
+        ],
+        None => [
+            (b"", false),
+            (b"", false),
+            (ENVELOPE_TYPE, false),
+            (error_type.as_bytes(), true),
+            (ENVELOPE_CODE, false),
+            (digits.split_at(5 - digits_len).1, false),
+            (ENVELOPE_TAIL, false),
+        ],
+    };
     let mut part = 0;
     while part < parts.len() {
         let (bytes, escape) = parts[part];
@@ -194,12 +178,16 @@ pub const fn envelope_bytes<const N: usize>(message: &str, error_type: &str, cod
                 ([0; 6], 0)
             };
             if len == 0 {
-                out[at] = bytes[index];
+                if at < N {
+                    out[at] = bytes[index];
+                }
                 at += 1;
             } else {
                 let mut k = 0;
                 while k < len {
-                    out[at] = sequence[k];
+                    if at < N {
+                        out[at] = sequence[k];
+                    }
                     at += 1;
                     k += 1;
                 }
@@ -208,21 +196,39 @@ pub const fn envelope_bytes<const N: usize>(message: &str, error_type: &str, cod
         }
         part += 1;
     }
-    let mut index = 0;
-    while index < ENVELOPE_CODE.len() {
-        out[at] = ENVELOPE_CODE[index];
-        at += 1;
-        index += 1;
-    }
-    let (digits, len) = u16_digits(code);
-    let mut index = 5 - len;
-    while index < 5 {
-        out[at] = digits[index];
-        at += 1;
-        index += 1;
-    }
-    out[at] = b'}';
-    out[at + 1] = b'}';
-    assert!(at + 2 == N, "envelope_bytes: N is not envelope_len(..)");
+    (out, at)
+}
+
+/// The length of [`envelope_bytes`]'s result: used as its array length.
+#[must_use]
+pub const fn envelope_len(message: &str, error_type: &str, code: u16) -> usize {
+    encode::<0>(Some(message), error_type, code).1
+}
+
+/// The complete compact JSON envelope as a byte array, computed at compile time by
+/// derived code; the same bytes as [`write_envelope`].
+///
+/// `N` must be [`envelope_len`] of the same arguments; evaluating it in a `const`
+/// with another `N` is a compile-time error.
+#[must_use]
+pub const fn envelope_bytes<const N: usize>(message: &str, error_type: &str, code: u16) -> [u8; N] {
+    let (out, len) = encode::<N>(Some(message), error_type, code);
+    assert!(len == N, "envelope_bytes: N must be envelope_len(..)");
+    out
+}
+
+/// The length of [`tail_bytes`]'s result.
+#[must_use]
+pub const fn tail_len(error_type: &str, code: u16) -> usize {
+    encode::<0>(None, error_type, code).1
+}
+
+/// Everything after the message, `","type":"…","code":…}}`, at compile time.
+///
+/// `N` must be [`tail_len`] of the same arguments.
+#[must_use]
+pub const fn tail_bytes<const N: usize>(error_type: &str, code: u16) -> [u8; N] {
+    let (out, len) = encode::<N>(None, error_type, code);
+    assert!(len == N, "tail_bytes: N must be tail_len(..)");
     out
 }

@@ -3,7 +3,7 @@
 use core::fmt;
 use std::time::Duration;
 
-pub use crate::json::{envelope_bytes, envelope_len, JsonStringWriter};
+pub use crate::json::{envelope_bytes, envelope_len, tail_bytes, tail_len, JsonStringWriter};
 pub use crate::status::from_checked as status;
 pub use crate::{ApiError, Retryability, Status};
 pub use core::fmt::{Display, Formatter, Result as FmtResult};
@@ -27,7 +27,7 @@ pub fn message_string<E: ApiError + ?Sized>(error: &E) -> String {
 
 /// Appends an envelope whose message is formatted now and whose tail
 /// (`","type":"…","code":…}}`) was prepared by the derive.
-pub fn write_formatted_envelope<E: ApiError + ?Sized>(out: &mut Vec<u8>, error: &E, tail: &[u8]) {
+pub fn write_envelope_formatting<E: ApiError + ?Sized>(out: &mut Vec<u8>, error: &E, tail: &[u8]) {
     crate::json::write_envelope_head(out);
     // Writing into a Vec cannot fail; a Display impl returning an error leaves
     // the text written so far, and the envelope stays well-formed.
@@ -124,3 +124,33 @@ macro_rules! __derive_hooks {
 }
 
 pub use crate::__derive_hooks as derive_hooks;
+
+/// Appends a whole envelope prepared at compile time: the derived code path for a
+/// message without placeholders.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __write_static_envelope {
+    ($out:expr, $message:expr, $error_type:expr, $code:expr) => {{
+        const MESSAGE: &str = $message;
+        const TYPE: &str = $error_type;
+        const LEN: usize = $crate::__private::envelope_len(MESSAGE, TYPE, $code);
+        const JSON: [u8; LEN] = $crate::__private::envelope_bytes(MESSAGE, TYPE, $code);
+        $out.extend_from_slice(&JSON);
+    }};
+}
+
+/// Appends an envelope whose message is formatted now; everything after the
+/// message is prepared at compile time.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __write_formatted_envelope {
+    ($out:expr, $error:expr, $error_type:expr, $code:expr) => {{
+        const TYPE: &str = $error_type;
+        const LEN: usize = $crate::__private::tail_len(TYPE, $code);
+        const TAIL: [u8; LEN] = $crate::__private::tail_bytes(TYPE, $code);
+        $crate::__private::write_envelope_formatting($out, $error, &TAIL);
+    }};
+}
+
+pub use crate::__write_formatted_envelope as write_formatted_envelope;
+pub use crate::__write_static_envelope as write_static_envelope;

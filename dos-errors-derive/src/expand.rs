@@ -1,0 +1,386 @@
+//! Code generation. Every problem was reported before this runs, so it cannot fail.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::{DeriveInput, Ident, LitStr, Member};
+
+use crate::ast::{Input, Variant};
+use crate::fmt::{Message, Piece};
+use crate::generics::Bounds;
+use crate::valid::{MessageSource, Own, Plan, RetryAfter};
+
+/// The impl of `ApiError` for a valid input, and the framework hooks.
+pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
+    let original = input.original;
+    let ident = &original.ident;
+    let variants = input.variants();
+    let mut bounds = Bounds::new(&original.generics);
+    collect_bounds(&mut bounds, variants, plans);
+
+    let arms = |body: &dyn Fn(&Variant, &Plan) -> Arm| -> TokenStream {
+        let arms = variants.iter().zip(plans).map(|(variant, plan)| {
+            let Arm { uses, body } = body(variant, plan);
+            let pattern = pattern(input, variant, &uses);
+            quote!(#pattern => #body,)
+        });
+        if variants.is_empty() {
+            quote!(match *self {})
+        } else {
+            quote!(match self { #(#arms)* })
+        }
+    };
+
+    let status = arms(&|variant, plan| match plan {
+        Plan::Own(own) => Arm::plain(status_expr(own)),
+        Plan::Transparent { field } => delegate(variant, *field, quote!(status)),
+    });
+    let error_type = arms(&|variant, plan| match plan {
+        Plan::Own(own) => Arm::plain(type_expr(own)),
+        Plan::Transparent { field } => delegate(variant, *field, quote!(error_type)),
+    });
+    let message = arms(&|variant, plan| match plan {
+        Plan::Own(own) => Arm::plain(match static_message(own) {
+            Some(text) => quote!(::dos_errors::__private::Cow::Borrowed(#text)),
+            None => quote! {
+                ::dos_errors::__private::Cow::Owned(::dos_errors::__private::message_string(self))
+            },
+        }),
+        Plan::Transparent { field } => delegate(variant, *field, quote!(message)),
+    });
+    let retryability = arms(&|variant, plan| match plan {
+        Plan::Own(own) => Arm::plain(retryability_expr(own)),
+        Plan::Transparent { field } => delegate(variant, *field, quote!(retryability)),
+    });
+    let write_json = arms(&|variant, plan| match plan {
+        Plan::Own(own) => {
+            let status = own.status;
+            let error_type = type_expr(own);
+            Arm::plain(match static_message(own) {
+                Some(message) => quote! {
+                    ::dos_errors::__private::write_static_envelope!(__out, #message, #error_type, #status)
+                },
+                None => quote! {
+                    ::dos_errors::__private::write_formatted_envelope!(__out, self, #error_type, #status)
+                },
+            })
+        }
+        Plan::Transparent { field } => delegate_with(variant, *field, quote!(write_json), quote!(, __out)),
+    });
+
+    let has = |f: &dyn Fn(&Plan) -> bool| plans.iter().any(f);
+    let retry_after = has(&|plan| match plan {
+        Plan::Own(own) => !matches!(own.retry_after, RetryAfter::None),
+        Plan::Transparent { .. } => true,
+    })
+    .then(|| {
+        let body = arms(&|variant, plan| match plan {
+            Plan::Own(own) => retry_after_arm(variant, own),
+            Plan::Transparent { field } => delegate(variant, *field, quote!(retry_after)),
+        });
+        quote! {
+            fn retry_after(&self) -> ::core::option::Option<::core::time::Duration> { #body }
+        }
+    });
+    let fmt_message = has(&|plan| matches!(plan, Plan::Own(own) if static_message(own).is_none()))
+        .then(|| {
+            let body = arms(&|variant, plan| fmt_message_arm(variant, plan));
+            quote! {
+                fn __fmt_message(
+                    &self,
+                    __formatter: &mut ::dos_errors::__private::Formatter<'_>,
+                ) -> ::dos_errors::__private::FmtResult {
+                    #body
+                }
+            }
+        });
+    let masked = has(&|plan| match plan {
+        Plan::Own(own) => own.masked(),
+        Plan::Transparent { .. } => true,
+    })
+    .then(|| {
+        let body = arms(&|variant, plan| match plan {
+            Plan::Own(own) => Arm::plain(if own.masked() { quote!(true) } else { quote!(false) }),
+            Plan::Transparent { field } => delegate(variant, *field, quote!(__masked)),
+        });
+        quote!(fn __masked(&self) -> bool { #body })
+    });
+
+    let checks = retry_after_checks(plans);
+    let (impl_generics, ty_generics, _) = original.generics.split_for_impl();
+    let where_clause = bounds.where_clause(&original.generics);
+
+    quote! {
+        #[automatically_derived]
+        #[allow(clippy::match_same_arms, clippy::too_many_lines)]
+        impl #impl_generics ::dos_errors::ApiError for #ident #ty_generics #where_clause {
+            fn status(&self) -> ::dos_errors::Status { #status }
+            fn error_type(&self) -> &str { #error_type }
+            fn message(&self) -> ::dos_errors::__private::Cow<'_, str> { #message }
+            fn retryability(&self) -> ::dos_errors::Retryability { #retryability }
+            #retry_after
+            fn write_json(&self, __out: &mut ::dos_errors::__private::Vec<u8>) { #write_json }
+            #fmt_message
+            #masked
+        }
+        #checks
+        ::dos_errors::__private::derive_hooks! {
+            impl_generics = { #impl_generics },
+            self_ty = { #ident #ty_generics },
+            where_clause = { #where_clause Self: ::dos_errors::ApiError, },
+        }
+    }
+}
+
+/// A stand-in impl emitted next to the errors of an invalid input, so the user sees
+/// those errors and not a cascade of "`ApiError` is not implemented".
+pub fn stub(original: &DeriveInput) -> TokenStream {
+    let ident = &original.ident;
+    let (impl_generics, ty_generics, where_clause) = original.generics.split_for_impl();
+    quote! {
+        #[allow(unused_variables)]
+        impl #impl_generics ::dos_errors::ApiError for #ident #ty_generics #where_clause {
+            fn status(&self) -> ::dos_errors::Status { ::core::unimplemented!() }
+            fn error_type(&self) -> &str { ::core::unimplemented!() }
+            fn message(&self) -> ::dos_errors::__private::Cow<'_, str> { ::core::unimplemented!() }
+        }
+    }
+}
+
+/// One match arm's body and the fields it needs bound.
+struct Arm {
+    uses: Vec<usize>,
+    body: TokenStream,
+}
+
+impl Arm {
+    fn plain(body: TokenStream) -> Arm {
+        Arm {
+            uses: Vec::new(),
+            body,
+        }
+    }
+}
+
+/// The local name a field is bound to, spanned at the field so type errors point there.
+fn binding(variant: &Variant, field: usize) -> Ident {
+    Ident::new(&format!("__field{field}"), variant.fields[field].span())
+}
+
+/// `Self::Variant { a: __field0, .. }` (or `Self { .. }` for a struct).
+fn pattern(input: &Input, variant: &Variant, uses: &[usize]) -> TokenStream {
+    let bound = uses.iter().map(|&index| {
+        let member = match &variant.fields[index].member {
+            Member::Named(ident) => quote!(#ident),
+            Member::Unnamed(index) => {
+                let index = syn::Index {
+                    index: index.index,
+                    span: Span::call_site(),
+                };
+                quote!(#index)
+            }
+        };
+        let name = binding(variant, index);
+        quote!(#member: #name)
+    });
+    let path = match variant.ident {
+        Some(ident) if input.is_enum() => quote!(Self::#ident),
+        _ => quote!(Self),
+    };
+    quote!(#path { #(#bound,)* .. })
+}
+
+/// `ApiError::method(__private::transparent(field))`, spanned at the field.
+fn delegate(variant: &Variant, field: usize, method: TokenStream) -> Arm {
+    delegate_with(variant, field, method, TokenStream::new())
+}
+
+/// [`delegate`] with more arguments after the field (`, __out`).
+fn delegate_with(variant: &Variant, field: usize, method: TokenStream, args: TokenStream) -> Arm {
+    let name = binding(variant, field);
+    let span = variant.fields[field].ty_span();
+    let inner = quote_spanned!(span=> ::dos_errors::__private::transparent(#name));
+    Arm {
+        uses: vec![field],
+        body: quote!(::dos_errors::ApiError::#method(#inner #args)),
+    }
+}
+
+fn status_expr(own: &Own) -> TokenStream {
+    let status = own.status;
+    quote!(::dos_errors::__private::status(#status))
+}
+
+fn type_expr(own: &Own) -> TokenStream {
+    match &own.error_type {
+        Some(lit) => quote!(#lit),
+        None => {
+            let status = status_expr(own);
+            quote!(#status.default_type())
+        }
+    }
+}
+
+/// The message when it needs no formatting: a literal, or the status default.
+fn static_message(own: &Own) -> Option<TokenStream> {
+    match &own.message {
+        MessageSource::Default => {
+            let status = status_expr(own);
+            Some(quote!(#status.default_message()))
+        }
+        MessageSource::Format(message) if message.is_static() => {
+            let text = LitStr::new(&message.static_text(), message.lit.span());
+            Some(quote!(#text))
+        }
+        MessageSource::Format(_) | MessageSource::Display => None,
+    }
+}
+
+fn retryability_expr(own: &Own) -> TokenStream {
+    let status = own.status;
+    match own.retryable {
+        Some(true) => quote!(::dos_errors::__private::retryable(#status)),
+        Some(false) => quote!(::dos_errors::Retryability::Fatal),
+        None => {
+            let status = status_expr(own);
+            quote!(#status.default_retryability())
+        }
+    }
+}
+
+fn retry_after_arm(variant: &Variant, own: &Own) -> Arm {
+    match &own.retry_after {
+        RetryAfter::None => Arm::plain(quote!(::core::option::Option::None)),
+        RetryAfter::Const {
+            seconds,
+            only_if_retryable,
+            ..
+        } => {
+            let value = quote!(::dos_errors::__private::seconds(#seconds));
+            Arm::plain(if *only_if_retryable {
+                let status = status_expr(own);
+                quote! {
+                    if #status.default_retryability().is_retryable() {
+                        #value
+                    } else {
+                        ::core::option::Option::None
+                    }
+                }
+            } else {
+                value
+            })
+        }
+        RetryAfter::Field { field, .. } => {
+            let name = binding(variant, *field);
+            let span = variant.fields[*field].ty_span();
+            Arm {
+                uses: vec![*field],
+                body: quote_spanned!(span=> ::dos_errors::__private::retry_after_of(#name)),
+            }
+        }
+    }
+}
+
+fn fmt_message_arm(variant: &Variant, plan: &Plan) -> Arm {
+    match plan {
+        Plan::Own(Own {
+            message: MessageSource::Format(message),
+            ..
+        }) if !message.is_static() => format_message(variant, message),
+        Plan::Own(Own {
+            message: MessageSource::Display,
+            ..
+        }) => Arm::plain(quote!(::dos_errors::__private::Display::fmt(self, __formatter))),
+        _ => Arm::plain(quote! {
+            __formatter.write_str(&::dos_errors::ApiError::message(self))
+        }),
+    }
+}
+
+/// `write!(__formatter, "…{__field0:.1}…", __field0 = __field0)`.
+fn format_message(variant: &Variant, message: &Message) -> Arm {
+    let mut format = String::new();
+    let mut uses: Vec<usize> = Vec::new();
+    for piece in &message.pieces {
+        match piece {
+            Piece::Text(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            Piece::Arg { field, spec, .. } => {
+                let name = binding(variant, *field);
+                format.push('{');
+                format.push_str(&name.to_string());
+                if !spec.is_empty() {
+                    format.push(':');
+                    format.push_str(spec);
+                }
+                format.push('}');
+                if !uses.contains(field) {
+                    uses.push(*field);
+                }
+            }
+        }
+    }
+    let format = LitStr::new(&format, message.lit.span());
+    let args = uses.iter().map(|&field| {
+        let name = binding(variant, field);
+        quote!(#name = #name)
+    });
+    Arm {
+        body: quote!(::core::write!(__formatter, #format, #(#args),*)),
+        uses,
+    }
+}
+
+/// Requires, at the `retry_after` key, that a status without an explicit
+/// `retryable` is retryable by default. The status table lives in the runtime
+/// crate, so the check is a constant evaluated there.
+fn retry_after_checks(plans: &[Plan]) -> TokenStream {
+    plans
+        .iter()
+        .filter_map(|plan| match plan {
+            Plan::Own(own) => match own.retry_after {
+                RetryAfter::Const { check: Some(span), .. }
+                | RetryAfter::Field { check: Some(span), .. } => {
+                    let status = own.status;
+                    Some(quote_spanned! {span=>
+                        const _: () = ::core::assert!(
+                            ::dos_errors::__private::status(#status).default_retryability().is_retryable(),
+                            "`retry_after` on a variant whose status is not retryable: \
+                             remove it, or add `retryable` to the variant",
+                        );
+                    })
+                }
+                _ => None,
+            },
+            Plan::Transparent { .. } => None,
+        })
+        .collect()
+}
+
+fn collect_bounds(bounds: &mut Bounds, variants: &[Variant], plans: &[Plan]) {
+    for (variant, plan) in variants.iter().zip(plans) {
+        match plan {
+            Plan::Transparent { field } => {
+                if let Some(field) = variant.fields.get(*field) {
+                    bounds.require(field.ty, quote!(::dos_errors::ApiError));
+                }
+            }
+            Plan::Own(own) => {
+                match &own.message {
+                    MessageSource::Format(message) => {
+                        for (field, fmt_trait) in message.uses() {
+                            let name = format_ident!("{}", fmt_trait.name());
+                            bounds.require(variant.fields[field].ty, quote!(::core::fmt::#name));
+                        }
+                    }
+                    MessageSource::Display => bounds.require_self(quote!(::core::fmt::Display)),
+                    MessageSource::Default => {}
+                }
+                if let RetryAfter::Field { field, .. } = own.retry_after {
+                    bounds.require(
+                        variant.fields[field].ty,
+                        quote!(::dos_errors::__private::RetryAfterField),
+                    );
+                }
+            }
+        }
+    }
+}
