@@ -71,6 +71,9 @@ pub struct Attrs {
     pub transparent: Option<Setting<()>>,
     /// Every key given, in order, for rules about combinations.
     pub keys: Vec<(&'static str, Span)>,
+    /// Some attribute or key here was malformed (and already reported): later
+    /// rules stay quiet about what is missing, to avoid a cascade.
+    pub malformed: bool,
 }
 
 /// Reads every `#[api_error]` attribute in `attrs`.
@@ -83,6 +86,7 @@ pub fn parse(errors: &mut Errors, attrs: &[Attribute], place: Place) -> Attrs {
         let list = match &attr.meta {
             syn::Meta::List(list) => list,
             other => {
+                parsed.malformed = true;
                 errors.push(syn::Error::new_spanned(
                     other,
                     "expected a list of keys: `#[api_error(status = 400, ...)]`",
@@ -91,6 +95,7 @@ pub fn parse(errors: &mut Errors, attrs: &[Attribute], place: Place) -> Attrs {
             }
         };
         if list.tokens.is_empty() {
+            parsed.malformed = true;
             errors.push(syn::Error::new_spanned(
                 list,
                 "empty `#[api_error()]`: expected keys such as `status = 400`",
@@ -110,6 +115,7 @@ pub fn parse(errors: &mut Errors, attrs: &[Attribute], place: Place) -> Attrs {
 fn parse_keys(errors: &mut Errors, attrs: &mut Attrs, input: ParseStream, place: Place) {
     while !input.is_empty() {
         if let Err(err) = parse_key(errors, attrs, input, place) {
+            attrs.malformed = true;
             errors.push(err);
             skip_to_comma(input);
         }
@@ -117,6 +123,7 @@ fn parse_keys(errors: &mut Errors, attrs: &mut Attrs, input: ParseStream, place:
             break;
         }
         if let Err(err) = input.parse::<Token![,]>() {
+            attrs.malformed = true;
             errors.push(err);
             skip_to_comma(input);
             let _ = input.parse::<Token![,]>();
@@ -149,6 +156,18 @@ fn literal(key: &Ident, eq: Span, tokens: TokenStream, expected: &str) -> syn::R
             format!("expected {expected} after `{key} =`"),
         )),
         (Some(TokenTree::Literal(lit)), None) => Ok(Lit::new(lit)),
+        // `true` and `false` are identifiers in a token stream.
+        (Some(TokenTree::Ident(ident)), None) if ident == "true" || ident == "false" => {
+            Ok(Lit::Bool(syn::LitBool::new(ident == "true", ident.span())))
+        }
+        (Some(TokenTree::Literal(_) | TokenTree::Ident(_)), Some(next))
+            if matches!(&next, TokenTree::Ident(_)) =>
+        {
+            Err(syn::Error::new(
+                next.span(),
+                format!("expected `,` before `{next}`"),
+            ))
+        }
         _ => Err(syn::Error::new_spanned(
             tokens,
             format!("expected {expected} for `{key}`"),

@@ -340,11 +340,17 @@ fn retry_after_checks(plans: &[Plan]) -> TokenStream {
                 RetryAfter::Const { check: Some(span), .. }
                 | RetryAfter::Field { check: Some(span), .. } => {
                     let status = own.status;
+                    let message = LitStr::new(
+                        &format!(
+                            "`retry_after` on an error with status {status}, which is not \
+                             retryable: remove `retry_after`, or add `retryable`"
+                        ),
+                        span,
+                    );
                     Some(quote_spanned! {span=>
                         const _: () = ::core::assert!(
                             ::dos_errors::__private::status(#status).default_retryability().is_retryable(),
-                            "`retry_after` on a variant whose status is not retryable: \
-                             remove it, or add `retryable` to the variant",
+                            #message,
                         );
                     })
                 }

@@ -1,10 +1,9 @@
 //! The `message` format string: `{field}`, `{0}`, format specs, `{{`/`}}`, and which fields it uses.
 
-use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::{LitStr, Member};
 
-use crate::ast::Field;
+use crate::ast::{Field, Variant};
 
 /// A parsed `message = "..."`.
 pub struct Message {
@@ -69,7 +68,8 @@ impl FmtTrait {
 
 impl Message {
     /// Parses `lit` against `fields`, reporting every problem at the literal.
-    pub fn parse(lit: &LitStr, fields: &[Field], errors: &mut Vec<syn::Error>) -> Option<Message> {
+    pub fn parse(lit: &LitStr, variant: &Variant, errors: &mut Vec<syn::Error>) -> Option<Message> {
+        let fields = &variant.fields;
         let text = lit.value();
         let span = lit.span();
         let mut pieces = Vec::new();
@@ -108,7 +108,7 @@ impl Message {
                         fail("unclosed `{` in message; write `{{` for a literal brace".into());
                         break;
                     }
-                    match parse_placeholder(&inner, fields, span) {
+                    match parse_placeholder(&inner, fields, variant) {
                         Ok(arg) => {
                             if !current.is_empty() {
                                 pieces.push(Piece::Text(std::mem::take(&mut current)));
@@ -158,11 +158,13 @@ impl Message {
     }
 }
 
-fn parse_placeholder(inner: &str, fields: &[Field], _span: Span) -> Result<Piece, String> {
+fn parse_placeholder(inner: &str, fields: &[Field], variant: &Variant) -> Result<Piece, String> {
     let (name, spec) = match inner.split_once(':') {
         Some((name, spec)) => (name.trim(), spec),
         None => (inner.trim(), ""),
     };
+    // `{r#type}` names the field `r#type` just as `{type}` does.
+    let name = name.strip_prefix("r#").unwrap_or(name);
     if name.is_empty() {
         return Err(format!(
             "`{{{inner}}}` names no field: write the field inside the braces, \
@@ -182,12 +184,12 @@ fn parse_placeholder(inner: &str, fields: &[Field], _span: Span) -> Result<Piece
         fields
             .iter()
             .position(|field| matches!(&field.member, Member::Unnamed(i) if i.index as usize == index))
-            .ok_or_else(|| no_such_field(&format!("{index}"), fields))?
+            .ok_or_else(|| no_such_field(&format!("{index}"), variant))?
     } else {
         fields
             .iter()
             .position(|field| matches!(&field.member, Member::Named(ident) if ident.unraw() == name))
-            .ok_or_else(|| no_such_field(name, fields))?
+            .ok_or_else(|| no_such_field(name, variant))?
     };
     Ok(Piece::Arg {
         field: position,
@@ -196,8 +198,13 @@ fn parse_placeholder(inner: &str, fields: &[Field], _span: Span) -> Result<Piece
     })
 }
 
-fn no_such_field(name: &str, fields: &[Field]) -> String {
-    let available: Vec<String> = fields
+fn no_such_field(name: &str, variant: &Variant) -> String {
+    let place = match variant.ident {
+        Some(ident) => format!("variant `{ident}`"),
+        None => "the struct".to_owned(),
+    };
+    let available: Vec<String> = variant
+        .fields
         .iter()
         .map(|field| match &field.member {
             Member::Named(ident) => format!("`{}`", ident.unraw()),
@@ -205,10 +212,10 @@ fn no_such_field(name: &str, fields: &[Field]) -> String {
         })
         .collect();
     if available.is_empty() {
-        format!("message refers to field `{name}`, but there are no fields here")
+        format!("message refers to field `{name}`, but {place} has no fields")
     } else {
         format!(
-            "message refers to field `{name}`, which does not exist; available: {}",
+            "message refers to field `{name}`, which {place} does not have; its fields: {}",
             available.join(", ")
         )
     }

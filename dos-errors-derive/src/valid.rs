@@ -140,6 +140,7 @@ fn plan_variant(
 
     let status = match pick(|a| a.status.is_some()).and_then(|a| a.status.as_ref()) {
         Some(setting) => setting.value.0,
+        None if own.malformed || defaults.is_some_and(|d| d.malformed) => 500,
         None => {
             let what = if defaults.is_some() {
                 "add `#[api_error(status = ...)]` to this variant or to the enum"
@@ -159,7 +160,7 @@ fn plan_variant(
         Some(attrs) => match (&attrs.message, &attrs.display) {
             (Some(message), _) => {
                 let mut found = Vec::new();
-                match Message::parse(&message.value, &variant.fields, &mut found) {
+                match Message::parse(&message.value, variant, &mut found) {
                     Some(parsed) => MessageSource::Format(parsed),
                     None => {
                         errors.extend(found);

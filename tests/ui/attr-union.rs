@@ -1,0 +1,8 @@
+use dos_errors::ApiError;
+#[derive(ApiError)]
+union U {
+    a: u32,
+    b: f32,
+}
+
+fn main() {}

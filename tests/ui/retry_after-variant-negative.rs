@@ -1,0 +1,8 @@
+use dos_errors::ApiError;
+#[derive(Debug, ApiError)]
+enum E {
+    #[api_error(status = 429, retry_after = -1)]
+    A,
+}
+
+fn main() {}

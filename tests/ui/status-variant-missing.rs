@@ -1,0 +1,10 @@
+use dos_errors::ApiError;
+#[derive(Debug, ApiError)]
+enum E {
+    #[api_error(status = 400)]
+    A,
+    #[api_error(message = "no status here")]
+    B,
+}
+
+fn main() {}
