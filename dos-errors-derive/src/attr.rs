@@ -28,7 +28,14 @@ pub enum Place {
 impl Place {
     fn allowed(self) -> &'static [&'static str] {
         match self {
-            Place::Enum => &["status", "type", "message", "display", "retryable", "retry_after"],
+            Place::Enum => &[
+                "status",
+                "type",
+                "message",
+                "display",
+                "retryable",
+                "retry_after",
+            ],
             Place::Struct | Place::Variant => &[
                 "status",
                 "type",
@@ -221,11 +228,15 @@ fn parse_key(
         ("display", None, _) => record(errors, attrs, name, &key, |a| &mut a.display, ()),
         ("transparent", None, _) => record(errors, attrs, name, &key, |a| &mut a.transparent, ()),
         ("retryable", None, _) => record(errors, attrs, name, &key, |a| &mut a.retryable, true),
-        ("retryable", Some(eq), Some(tokens)) => match literal(&key, eq, tokens, "`true` or `false`") {
-            Ok(Lit::Bool(b)) => record(errors, attrs, name, &key, |a| &mut a.retryable, b.value),
-            Ok(other) => Err(syn::Error::new(other.span(), "expected `true` or `false`")),
-            Err(err) => Err(err),
-        },
+        ("retryable", Some(eq), Some(tokens)) => {
+            match literal(&key, eq, tokens, "`true` or `false`") {
+                Ok(Lit::Bool(b)) => {
+                    record(errors, attrs, name, &key, |a| &mut a.retryable, b.value)
+                }
+                Ok(other) => Err(syn::Error::new(other.span(), "expected `true` or `false`")),
+                Err(err) => Err(err),
+            }
+        }
         ("retry_after", None, _) => Err(syn::Error::new(
             key.span(),
             "expected `retry_after = <seconds>`; to take the delay from a field, \
@@ -240,9 +251,7 @@ fn parse_key(
                 _ => None,
             };
             match seconds {
-                Some(seconds) => {
-                    record(errors, attrs, name, &key, |a| &mut a.retry_after, seconds)
-                }
+                Some(seconds) => record(errors, attrs, name, &key, |a| &mut a.retry_after, seconds),
                 None => Err(syn::Error::new(
                     lit.span(),
                     "expected a whole number of seconds, e.g. `retry_after = 30`",
@@ -260,7 +269,10 @@ fn parse_key(
         ("status", Some(eq), Some(tokens)) => {
             let lit = literal(&key, eq, tokens, "an integer status code like `400`")?;
             let code = match &lit {
-                Lit::Int(int) => int.base10_parse::<u16>().ok().filter(|c| (400..=599).contains(c)),
+                Lit::Int(int) => int
+                    .base10_parse::<u16>()
+                    .ok()
+                    .filter(|c| (400..=599).contains(c)),
                 _ => {
                     return Err(syn::Error::new(
                         lit.span(),
@@ -269,7 +281,14 @@ fn parse_key(
                 }
             };
             match code {
-                Some(code) => record(errors, attrs, name, &key, |a| &mut a.status, (code, lit.span())),
+                Some(code) => record(
+                    errors,
+                    attrs,
+                    name,
+                    &key,
+                    |a| &mut a.status,
+                    (code, lit.span()),
+                ),
                 None => Err(syn::Error::new(
                     lit.span(),
                     format!(
@@ -319,7 +338,10 @@ fn record<T>(
     let slot = slot(attrs);
     if let Some(first) = slot {
         let mut err = syn::Error::new(span, format!("duplicate `{name}` key"));
-        err.combine(syn::Error::new(first.key, format!("`{name}` first given here")));
+        err.combine(syn::Error::new(
+            first.key,
+            format!("`{name}` first given here"),
+        ));
         errors.push(err);
         return Ok(());
     }

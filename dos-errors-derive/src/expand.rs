@@ -64,7 +64,9 @@ pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
                 },
             })
         }
-        Plan::Transparent { field } => delegate_with(variant, *field, quote!(write_json), quote!(, __out)),
+        Plan::Transparent { field } => {
+            delegate_with(variant, *field, quote!(write_json), quote!(, __out))
+        }
     });
 
     let has = |f: &dyn Fn(&Plan) -> bool| plans.iter().any(f);
@@ -99,7 +101,11 @@ pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
     })
     .then(|| {
         let body = arms(&|variant, plan| match plan {
-            Plan::Own(own) => Arm::plain(if own.masked() { quote!(true) } else { quote!(false) }),
+            Plan::Own(own) => Arm::plain(if own.masked() {
+                quote!(true)
+            } else {
+                quote!(false)
+            }),
             Plan::Transparent { field } => delegate(variant, *field, quote!(__masked)),
         });
         quote!(fn __masked(&self) -> bool { #body })
@@ -289,7 +295,10 @@ fn fmt_message_arm(variant: &Variant, plan: &Plan) -> Arm {
         Plan::Own(Own {
             message: MessageSource::Display,
             ..
-        }) => Arm::plain(quote!(::dos_errors::__private::Display::fmt(self, __formatter))),
+        }) => Arm::plain(quote!(::dos_errors::__private::Display::fmt(
+            self,
+            __formatter
+        ))),
         _ => Arm::plain(quote! {
             __formatter.write_str(&::dos_errors::ApiError::message(self))
         }),

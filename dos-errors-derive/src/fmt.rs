@@ -135,7 +135,9 @@ impl Message {
 
     /// `true` when the message has no placeholders.
     pub fn is_static(&self) -> bool {
-        self.pieces.iter().all(|piece| matches!(piece, Piece::Text(_)))
+        self.pieces
+            .iter()
+            .all(|piece| matches!(piece, Piece::Text(_)))
     }
 
     /// The whole text of a static message.
@@ -183,12 +185,16 @@ fn parse_placeholder(inner: &str, fields: &[Field], variant: &Variant) -> Result
             .map_err(|_| format!("`{{{inner}}}`: field index too large"))?;
         fields
             .iter()
-            .position(|field| matches!(&field.member, Member::Unnamed(i) if i.index as usize == index))
+            .position(
+                |field| matches!(&field.member, Member::Unnamed(i) if i.index as usize == index),
+            )
             .ok_or_else(|| no_such_field(&format!("{index}"), variant))?
     } else {
         fields
             .iter()
-            .position(|field| matches!(&field.member, Member::Named(ident) if ident.unraw() == name))
+            .position(
+                |field| matches!(&field.member, Member::Named(ident) if ident.unraw() == name),
+            )
             .ok_or_else(|| no_such_field(name, variant))?
     };
     Ok(Piece::Arg {

@@ -14,7 +14,9 @@ use crate::Errors;
 /// What to generate for one variant.
 pub enum Plan {
     /// Every method delegates to the one field.
-    Transparent { field: usize },
+    Transparent {
+        field: usize,
+    },
     Own(Own),
 }
 
@@ -48,7 +50,10 @@ pub enum RetryAfter {
         check: Option<Span>,
     },
     /// `#[api_error(retry_after)]` on a field; `check` as above.
-    Field { field: usize, check: Option<Span> },
+    Field {
+        field: usize,
+        check: Option<Span>,
+    },
 }
 
 impl Own {
@@ -93,7 +98,10 @@ fn plan_variant(
 ) -> Plan {
     for field in &variant.fields {
         if let Some(marker) = &field.attrs.transparent {
-            errors.push(syn::Error::new(marker.key, "`transparent` goes on a variant or struct"));
+            errors.push(syn::Error::new(
+                marker.key,
+                "`transparent` goes on a variant or struct",
+            ));
         }
     }
     if let Some(transparent) = &own.transparent {
@@ -147,7 +155,10 @@ fn plan_variant(
             } else {
                 "add `#[api_error(status = ...)]` to the struct"
             };
-            errors.push(syn::Error::new(variant.span, format!("missing `status`: {what}")));
+            errors.push(syn::Error::new(
+                variant.span,
+                format!("missing `status`: {what}"),
+            ));
             500
         }
     };
@@ -201,12 +212,12 @@ fn plan_retry_after(
         .filter_map(|(index, field)| field.attrs.retry_after_field.as_ref().map(|m| (index, m)));
     let first_field = markers.next();
     for (_, extra) in markers {
-        let mut err = syn::Error::new(
-            extra.key,
-            "only one field can be marked `retry_after`",
-        );
+        let mut err = syn::Error::new(extra.key, "only one field can be marked `retry_after`");
         if let Some((_, first)) = first_field {
-            err.combine(syn::Error::new(first.key, "`retry_after` first marked here"));
+            err.combine(syn::Error::new(
+                first.key,
+                "`retry_after` first marked here",
+            ));
         }
         errors.push(err);
     }
@@ -228,7 +239,10 @@ fn plan_retry_after(
                 marker.key,
                 "`retry_after` is given twice: as a field and as `retry_after = ...`",
             );
-            err.combine(syn::Error::new(constant.key, "constant `retry_after` given here"));
+            err.combine(syn::Error::new(
+                constant.key,
+                "constant `retry_after` given here",
+            ));
             errors.push(err);
         }
         if retryable == Some(false) {

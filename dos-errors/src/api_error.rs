@@ -72,12 +72,18 @@ pub trait ApiError {
         let mut out = Vec::with_capacity(128);
         self.write_json(&mut out);
         // write_json only ever appends valid UTF-8 (escaped str data and ASCII).
-        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
     /// Appends the bytes of [`to_json`](ApiError::to_json) to `out`.
     fn write_json(&self, out: &mut Vec<u8>) {
-        json::write_envelope(out, &self.message(), self.error_type(), self.status().as_u16());
+        json::write_envelope(
+            out,
+            &self.message(),
+            self.error_type(),
+            self.status().as_u16(),
+        );
     }
 
     /// Writes the public message to a formatter. Used by derived code so one

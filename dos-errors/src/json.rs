@@ -142,7 +142,11 @@ pub(crate) fn write_envelope_head(out: &mut Vec<u8>) {
 /// Encodes an envelope (or, without a message, only its tail) into an array of
 /// `N` bytes at compile time. Returns the array and the full length, which may
 /// exceed `N`: bytes past `N` are counted but not written, so `encode::<0>` measures.
-const fn encode<const N: usize>(message: Option<&str>, error_type: &str, code: u16) -> ([u8; N], usize) {
+const fn encode<const N: usize>(
+    message: Option<&str>,
+    error_type: &str,
+    code: u16,
+) -> ([u8; N], usize) {
     let mut out = [0u8; N];
     let mut at = 0;
     let (digits, digits_len) = u16_digits(code);

@@ -60,4 +60,5 @@ pub use envelope::{ErrorBody, ErrorEnvelope};
 pub use retryability::Retryability;
 pub use status::{InvalidStatus, Status};
 
+#[doc = include_str!("derive.md")]
 pub use dos_errors_derive::ApiError;
