@@ -47,6 +47,7 @@
 
 mod api_error;
 mod envelope;
+pub mod integrations;
 pub mod json;
 mod retryability;
 mod status;

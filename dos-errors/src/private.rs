@@ -5,6 +5,7 @@ use std::time::Duration;
 
 pub use crate::json::{envelope_bytes, envelope_len, tail_bytes, tail_len, JsonStringWriter};
 pub use crate::status::from_checked as status;
+pub use crate::integrations::hooks::*;
 pub use crate::{ApiError, Retryability, Status};
 pub use core::fmt::{Display, Formatter, Result as FmtResult};
 pub use std::borrow::Cow;
@@ -120,7 +121,18 @@ macro_rules! __derive_hooks {
         impl_generics = { $($impl_generics:tt)* },
         self_ty = { $($self_ty:tt)* },
         where_clause = { $($where_clause:tt)* },
-    ) => {};
+    ) => {
+        $crate::__hook_axum! {
+            impl_generics = { $($impl_generics)* },
+            self_ty = { $($self_ty)* },
+            where_clause = { $($where_clause)* },
+        }
+        $crate::__hook_actix! {
+            impl_generics = { $($impl_generics)* },
+            self_ty = { $($self_ty)* },
+            where_clause = { $($where_clause)* },
+        }
+    };
 }
 
 pub use crate::__derive_hooks as derive_hooks;

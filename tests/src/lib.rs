@@ -1,1 +1,3 @@
 //! Integration tests of dos-errors (unpublished).
+
+pub mod demo;

@@ -1,0 +1,121 @@
+//! The `http` feature: [`response`] builds an `http::Response` from any [`ApiError`],
+//! and `ErrorResponse::from_http` decodes one.
+
+use http::header::{HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use http::StatusCode;
+
+use super::Rendered;
+use crate::client::ErrorResponse;
+use crate::{ApiError, Status};
+
+pub use super::CONTENT_TYPE_JSON;
+
+/// The response for `error`: its status, `Content-Type: application/json`, the
+/// envelope as body, and `Retry-After` (whole seconds, rounded up) when
+/// [`ApiError::retry_after`] is set.
+///
+/// Never fails and never panics: if formatting the message panics, the body is the
+/// status's default envelope — the status itself never changes.
+///
+/// ```
+/// use std::time::Duration;
+/// use dos_errors::{integrations::http::response, ApiError};
+///
+/// #[derive(Debug, ApiError)]
+/// #[api_error(status = 429)]
+/// struct Slow {
+///     #[api_error(retry_after)]
+///     wait: Duration,
+/// }
+///
+/// let response = response(&Slow { wait: Duration::from_millis(1500) });
+/// assert_eq!(response.status(), 429);
+/// assert_eq!(response.headers()["content-type"], "application/json");
+/// assert_eq!(response.headers()["retry-after"], "2");
+/// assert_eq!(
+///     response.body().as_slice(),
+///     br#"{"error":{"message":"You have exceeded the rate limit for your account.","type":"rate_limit_error","code":429}}"#
+/// );
+/// ```
+#[must_use]
+pub fn response<E: ApiError + ?Sized>(error: &E) -> http::Response<Vec<u8>> {
+    let rendered = Rendered::of(error);
+    let mut response = http::Response::new(rendered.body);
+    *response.status_mut() = status_code(rendered.status);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
+    if let Some(seconds) = rendered.retry_after {
+        headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+/// The `http` status code of a [`Status`].
+#[must_use]
+pub fn status_code(status: Status) -> StatusCode {
+    // Every code in 400..=599 is a valid StatusCode; the fallback is unreachable.
+    StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// The status line and headers of an HTTP response: what
+/// [`ErrorResponse::from_http`] reads besides the body. Implemented for
+/// `http::Response<B>` and `http::response::Parts`.
+pub trait ResponseHead {
+    /// The status code.
+    fn status_code(&self) -> StatusCode;
+    /// The headers.
+    fn header_map(&self) -> &http::HeaderMap;
+}
+
+impl<B> ResponseHead for http::Response<B> {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    fn header_map(&self) -> &http::HeaderMap {
+        self.headers()
+    }
+}
+
+impl ResponseHead for http::response::Parts {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn header_map(&self) -> &http::HeaderMap {
+        &self.headers
+    }
+}
+
+impl ErrorResponse {
+    /// Decodes an `http` response — a `Response<B>` or its `Parts` — and its body
+    /// (see [`ErrorResponse::from_parts`]). Header values that are not UTF-8 are ignored.
+    ///
+    /// ```
+    /// use dos_errors::client::ErrorResponse;
+    /// use dos_errors::{integrations::http::response, ApiError};
+    ///
+    /// #[derive(Debug, ApiError)]
+    /// #[api_error(status = 503, retry_after = 30)]
+    /// struct Loading;
+    ///
+    /// let (parts, body) = response(&Loading).into_parts();
+    /// let decoded = ErrorResponse::from_http(&parts, &body);
+    /// assert_eq!(decoded.status(), 503);
+    /// assert_eq!(decoded.error_type(), "service_unavailable_error");
+    /// assert_eq!(decoded.retry_after(), Some(std::time::Duration::from_secs(30)));
+    /// ```
+    #[must_use]
+    pub fn from_http<H: ResponseHead + ?Sized>(head: &H, body: &[u8]) -> ErrorResponse {
+        let headers = header_pairs(head.header_map());
+        ErrorResponse::from_parts(head.status_code().as_u16(), &headers, body)
+    }
+}
+
+/// The headers as `(name, value)` pairs, skipping values that are not UTF-8.
+pub(crate) fn header_pairs(headers: &http::HeaderMap) -> Vec<(&str, &str)> {
+    headers
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+        .collect()
+}
