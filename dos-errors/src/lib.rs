@@ -46,9 +46,11 @@
 #![deny(missing_docs)]
 
 mod api_error;
+pub mod client;
 mod envelope;
 pub mod integrations;
 pub mod json;
+pub mod retry;
 mod retryability;
 mod status;
 

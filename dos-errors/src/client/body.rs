@@ -1,0 +1,421 @@
+//! Reading an error body by shape: small typed structs whose fields accept any JSON,
+//! so an unexpected type in one field never rejects the whole body, and everything
+//! not needed is skipped without being stored.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::BodyShape;
+
+/// What the JSON of a body says, before cleaning and bounding.
+#[derive(Default)]
+pub(super) struct Decoded {
+    pub(super) shape: Option<BodyShape>,
+    pub(super) error_type: Option<String>,
+    /// `None`: the body had no message field; the body text itself serves.
+    pub(super) message: Option<String>,
+    pub(super) body_code: Option<u16>,
+    pub(super) param: Option<String>,
+    pub(super) provider_code: Option<String>,
+    /// Google's `RetryInfo.retryDelay`, e.g. `"32s"`.
+    pub(super) retry_delay: Option<String>,
+    pub(super) request_id: Option<String>,
+}
+
+/// Reads `body` as JSON; `None` when it is not JSON at all.
+///
+/// `problem_content_type` is `true` for `application/problem+json`, which makes an
+/// object without an `error` member an RFC 9457 problem whatever its fields.
+pub(super) fn decode_json(body: &[u8], problem_content_type: bool) -> Option<Decoded> {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace())?;
+    if !matches!(first, b'{' | b'[' | b'"') {
+        return None;
+    }
+    let document: Document = serde_json::from_slice(body).ok()?;
+    Some(match document {
+        Document::Object(top) => interpret(*top, problem_content_type),
+        Document::Str(text) => Decoded {
+            shape: Some(BodyShape::JsonString),
+            message: Some(text),
+            ..Decoded::default()
+        },
+        Document::Other => Decoded {
+            shape: Some(BodyShape::Json),
+            ..Decoded::default()
+        },
+    })
+}
+
+fn interpret(top: TopLevel, problem_content_type: bool) -> Decoded {
+    let request_id = top.request_id.into_string();
+    let mut decoded = match top.error {
+        ErrorField::Object(inner) => {
+            let inner = *inner;
+            if top.kind.as_str() == Some("error") {
+                // Anthropic: {"type":"error","error":{"type":…,"message":…}}
+                Decoded {
+                    shape: Some(BodyShape::Anthropic),
+                    error_type: inner.kind.into_string(),
+                    message: inner.message.into_string(),
+                    body_code: inner.code.as_code(),
+                    ..Decoded::default()
+                }
+            } else if inner.status.as_str().is_some() || inner.details.present {
+                // Google AIP-193: {"error":{"code":429,"message":…,"status":"RESOURCE_EXHAUSTED","details":[…]}}
+                Decoded {
+                    shape: Some(BodyShape::Google),
+                    error_type: inner.status.into_string(),
+                    message: inner.message.into_string(),
+                    body_code: inner.code.as_code(),
+                    provider_code: inner.details.reason,
+                    retry_delay: inner.details.retry_delay,
+                    ..Decoded::default()
+                }
+            } else if inner.code.as_str().is_some() || !inner.param.is_missing() {
+                // OpenAI: {"error":{"message":…,"type":…,"param":null,"code":"invalid_api_key"}}
+                let body_code = inner.code.as_code();
+                Decoded {
+                    shape: Some(BodyShape::OpenAi),
+                    error_type: inner.kind.into_string(),
+                    message: inner.message.into_string(),
+                    body_code,
+                    param: inner.param.into_string(),
+                    provider_code: inner.code.into_string(),
+                    ..Decoded::default()
+                }
+            } else {
+                // The seed envelope: {"error":{"message":…,"type":…,"code":401}}
+                Decoded {
+                    shape: Some(BodyShape::Seed),
+                    error_type: inner.kind.into_string(),
+                    message: inner.message.into_string(),
+                    body_code: inner.code.as_code(),
+                    ..Decoded::default()
+                }
+            }
+        }
+        ErrorField::Text(text) => Decoded {
+            // {"error":"invalid token"}
+            shape: Some(BodyShape::Json),
+            message: Some(text),
+            body_code: top.code.as_code().or_else(|| top.status.as_code()),
+            ..Decoded::default()
+        },
+        ErrorField::Missing | ErrorField::Other => {
+            let looks_like_problem = !top.title.is_missing()
+                || (top.status.as_code().is_some()
+                    && (!top.detail.is_missing() || !top.kind.is_missing()));
+            if problem_content_type || looks_like_problem {
+                // RFC 9457: {"type":…,"title":…,"status":…,"detail":…}
+                let detail = top.detail.into_string().filter(|d| !d.trim().is_empty());
+                Decoded {
+                    shape: Some(BodyShape::Problem),
+                    error_type: top.kind.into_string().filter(|t| t != "about:blank"),
+                    message: detail.or_else(|| top.title.into_string()),
+                    body_code: top.status.as_code(),
+                    ..Decoded::default()
+                }
+            } else {
+                // Anything else: {"message":…}, {"detail":…} (FastAPI), …
+                Decoded {
+                    shape: Some(BodyShape::Json),
+                    error_type: top.kind.into_string(),
+                    message: top
+                        .message
+                        .into_string()
+                        .or_else(|| top.detail.into_string()),
+                    body_code: top.code.as_code().or_else(|| top.status.as_code()),
+                    ..Decoded::default()
+                }
+            }
+        }
+    };
+    decoded.request_id = request_id;
+    decoded
+}
+
+/// A whole body.
+enum Document {
+    Object(Box<TopLevel>),
+    Str(String),
+    Other,
+}
+
+/// The members of a top-level object that any known shape uses.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TopLevel {
+    error: ErrorField,
+    #[serde(rename = "type")]
+    kind: Loose,
+    title: Loose,
+    detail: Loose,
+    status: Loose,
+    message: Loose,
+    code: Loose,
+    request_id: Loose,
+}
+
+/// The `error` member: an object (most shapes), a string, or something else.
+#[derive(Default)]
+enum ErrorField {
+    #[default]
+    Missing,
+    Object(Box<InnerError>),
+    Text(String),
+    Other,
+}
+
+/// The members of an `error` object that any known shape uses.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct InnerError {
+    message: Loose,
+    #[serde(rename = "type")]
+    kind: Loose,
+    code: Loose,
+    param: Loose,
+    status: Loose,
+    details: GoogleDetails,
+}
+
+/// Google's `error.details`: only `RetryInfo.retryDelay` and `ErrorInfo.reason` are kept.
+#[derive(Default)]
+struct GoogleDetails {
+    present: bool,
+    retry_delay: Option<String>,
+    reason: Option<String>,
+}
+
+/// One entry of `error.details`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Detail {
+    #[serde(rename = "@type")]
+    kind: Loose,
+    #[serde(rename = "retryDelay")]
+    retry_delay: Loose,
+    reason: Loose,
+}
+
+/// Any JSON value; only what a code, a string or a null needs is kept.
+#[derive(Default)]
+enum Loose {
+    /// The member was absent.
+    #[default]
+    Missing,
+    Null,
+    Unsigned(u64),
+    Float(f64),
+    Str(String),
+    /// A boolean, a negative number, an array or an object.
+    Other,
+}
+
+impl Loose {
+    fn is_missing(&self) -> bool {
+        matches!(self, Loose::Missing)
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Loose::Str(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    fn into_string(self) -> Option<String> {
+        match self {
+            Loose::Str(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// A whole number that fits a `u16` (`429` or `429.0`).
+    fn as_code(&self) -> Option<u16> {
+        match *self {
+            Loose::Unsigned(n) => u16::try_from(n).ok(),
+            Loose::Float(f) if f.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(&f) => {
+                // In range and whole, so the cast is exact.
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                Some(f as u16)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Skips the rest of a sequence.
+fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+/// Skips the rest of a map.
+fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+/// A type read from *any* JSON value: each kind of value has a handler, and those
+/// not overridden skip the value and give [`Lenient::fallback`].
+trait Lenient: Sized {
+    fn fallback() -> Self;
+
+    fn on_scalar() -> Self {
+        Self::fallback()
+    }
+    fn on_u64(_: u64) -> Self {
+        Self::on_scalar()
+    }
+    fn on_f64(_: f64) -> Self {
+        Self::on_scalar()
+    }
+    fn on_null() -> Self {
+        Self::on_scalar()
+    }
+    fn on_string(_: String) -> Self {
+        Self::on_scalar()
+    }
+    fn on_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+        drain_seq(seq).map(|()| Self::fallback())
+    }
+    fn on_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        drain_map(map).map(|()| Self::fallback())
+    }
+}
+
+/// The one visitor behind every [`Lenient`] type.
+struct LenientVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for LenientVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<T, E> {
+        Ok(T::on_scalar())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<T, E> {
+        Ok(T::on_scalar())
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<T, E> {
+        Ok(T::on_u64(n))
+    }
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<T, E> {
+        Ok(T::on_f64(f))
+    }
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
+        Ok(T::on_string(text.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, text: String) -> Result<T, E> {
+        Ok(T::on_string(text))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+        Ok(T::on_null())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<T, E> {
+        Ok(T::on_null())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+        T::on_seq(seq)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::on_map(map)
+    }
+}
+
+macro_rules! deserialize_leniently {
+    ($($ty:ty),*) => {$(
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_any(LenientVisitor(PhantomData))
+            }
+        }
+    )*};
+}
+
+deserialize_leniently!(Loose, Document, ErrorField, GoogleDetails, DetailEntry);
+
+impl Lenient for Loose {
+    fn fallback() -> Self {
+        Loose::Other
+    }
+    fn on_u64(n: u64) -> Self {
+        Loose::Unsigned(n)
+    }
+    fn on_f64(f: f64) -> Self {
+        Loose::Float(f)
+    }
+    fn on_null() -> Self {
+        Loose::Null
+    }
+    fn on_string(text: String) -> Self {
+        Loose::Str(text)
+    }
+}
+
+impl Lenient for Document {
+    fn fallback() -> Self {
+        Document::Other
+    }
+    fn on_string(text: String) -> Self {
+        Document::Str(text)
+    }
+    fn on_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        TopLevel::deserialize(MapAccessDeserializer::new(map))
+            .map(|top| Document::Object(Box::new(top)))
+    }
+}
+
+impl Lenient for ErrorField {
+    fn fallback() -> Self {
+        ErrorField::Other
+    }
+    fn on_string(text: String) -> Self {
+        ErrorField::Text(text)
+    }
+    fn on_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        InnerError::deserialize(MapAccessDeserializer::new(map))
+            .map(|inner| ErrorField::Object(Box::new(inner)))
+    }
+}
+
+impl Lenient for GoogleDetails {
+    fn fallback() -> Self {
+        GoogleDetails::default()
+    }
+    fn on_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        let mut details = GoogleDetails {
+            present: true,
+            ..GoogleDetails::default()
+        };
+        while let Some(DetailEntry(entry)) = seq.next_element::<DetailEntry>()? {
+            let Some(detail) = entry else { continue };
+            let kind = detail.kind.as_str().unwrap_or_default();
+            if kind.ends_with("google.rpc.RetryInfo") && details.retry_delay.is_none() {
+                details.retry_delay = detail.retry_delay.into_string();
+            } else if kind.ends_with("google.rpc.ErrorInfo") && details.reason.is_none() {
+                details.reason = detail.reason.into_string();
+            }
+        }
+        Ok(details)
+    }
+}
+
+/// One entry of `error.details`; `None` when it is not an object.
+struct DetailEntry(Option<Detail>);
+
+impl Lenient for DetailEntry {
+    fn fallback() -> Self {
+        DetailEntry(None)
+    }
+    fn on_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        Detail::deserialize(MapAccessDeserializer::new(map)).map(|detail| DetailEntry(Some(detail)))
+    }
+}

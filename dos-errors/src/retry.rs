@@ -1,0 +1,458 @@
+//! Client-side retries: [`RetryPolicy`] decides whether and when to retry any [`ApiError`].
+//!
+//! The policy follows the seed documentation — retry 429, 500 and 503 with
+//! exponential backoff, honour `Retry-After`, never retry 400, 401 or 402 — with
+//! the defaults of the best SDKs (two retries, 500 ms doubling up to 8 s, full
+//! jitter, `Retry-After` honoured up to 120 s) and what they add on top: an
+//! overall deadline, a retry budget shared across clients (a token bucket), and a
+//! server's `x-should-retry` header taking precedence over the status.
+//!
+//! Because it works on the [`ApiError`] trait, one policy serves decoded responses
+//! ([`ErrorResponse`](crate::client::ErrorResponse)) and your own error types alike.
+//!
+//! ```
+//! use std::time::Duration;
+//! use dos_errors::client::ErrorResponse;
+//! use dos_errors::retry::{GiveUpReason, Jitter, RetryDecision, RetryPolicy};
+//!
+//! let policy = RetryPolicy::default().max_retries(3).jitter(Jitter::None);
+//!
+//! // A 503: exponential backoff, 500 ms, then 1 s, then 2 s, then give up.
+//! let unavailable = ErrorResponse::from_parts(503, &[], b"");
+//! assert_eq!(policy.decide(0, &unavailable), RetryDecision::RetryAfter(Duration::from_millis(500)));
+//! assert_eq!(policy.decide(2, &unavailable), RetryDecision::RetryAfter(Duration::from_secs(2)));
+//! assert_eq!(policy.decide(3, &unavailable), RetryDecision::GiveUp(GiveUpReason::RetriesExhausted));
+//!
+//! // A 429 with Retry-After: the server's delay is a minimum.
+//! let limited = ErrorResponse::from_parts(429, &[("Retry-After", "7")], b"");
+//! assert_eq!(policy.decide(0, &limited), RetryDecision::RetryAfter(Duration::from_secs(7)));
+//!
+//! // A 401 is never retried.
+//! let unauthorized = ErrorResponse::from_parts(401, &[], b"");
+//! assert_eq!(policy.decide(0, &unauthorized), RetryDecision::GiveUp(GiveUpReason::Fatal));
+//! ```
+
+use std::fmt;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::{ApiError, Retryability};
+
+mod budget;
+mod exec;
+mod http_date;
+mod rng;
+
+pub use budget::RetryBudget;
+pub use exec::{
+    retry_async, retry_async_outcome, retry_blocking, retry_blocking_outcome, RetryOutcome,
+};
+pub use http_date::parse_http_date;
+
+use rng::SharedRng;
+
+/// How the exponential backoff is randomised.
+///
+/// Randomness spreads the retries of many clients over time, so that they do not
+/// all hit a recovering server at the same instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Jitter {
+    /// No randomness: exactly `min(cap, base·2^n)`, and exactly the server's `Retry-After`.
+    None,
+    /// "Full jitter": uniformly in `[0, min(cap, base·2^n)]` — the fewest total calls under contention.
+    #[default]
+    Full,
+    /// "Equal jitter": half the backoff, plus uniformly up to the other half; never retries immediately.
+    Equal,
+}
+
+/// What to do after a failed attempt: the answer of [`RetryPolicy::decide`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RetryDecision {
+    /// Sleep this long, then retry.
+    RetryAfter(Duration),
+    /// Do not retry; return the error to the caller.
+    GiveUp(GiveUpReason),
+}
+
+impl RetryDecision {
+    /// The delay before the retry, or `None` when giving up.
+    #[must_use]
+    pub fn delay(&self) -> Option<Duration> {
+        match self {
+            RetryDecision::RetryAfter(delay) => Some(*delay),
+            RetryDecision::GiveUp(_) => None,
+        }
+    }
+
+    /// `true` for [`RetryAfter`](RetryDecision::RetryAfter).
+    #[must_use]
+    pub fn is_retry(&self) -> bool {
+        matches!(self, RetryDecision::RetryAfter(_))
+    }
+}
+
+/// Why a [`RetryPolicy`] gave up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GiveUpReason {
+    /// The error is not retryable: its status (400, 401, 402…) or an
+    /// `x-should-retry: false` header says a retry cannot succeed.
+    Fatal,
+    /// The policy's [`max_retries`](RetryPolicy::max_retries) have all been made.
+    RetriesExhausted,
+    /// The server asked to wait longer than [`max_retry_after`](RetryPolicy::max_retry_after).
+    /// The error still carries the server's delay in its `retry_after()`.
+    RetryAfterTooLong {
+        /// What the server asked for.
+        retry_after: Duration,
+        /// The policy's limit.
+        max: Duration,
+    },
+    /// Sleeping before the retry would end after the policy's [`deadline`](RetryPolicy::deadline).
+    Deadline,
+    /// The shared [`RetryBudget`] has too few tokens left: the service is failing for many requests.
+    BudgetExhausted,
+}
+
+impl fmt::Display for GiveUpReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GiveUpReason::Fatal => f.write_str("the error is not retryable"),
+            GiveUpReason::RetriesExhausted => f.write_str("all retries have been made"),
+            GiveUpReason::RetryAfterTooLong { retry_after, max } => write!(
+                f,
+                "the server asked to wait {retry_after:?}, more than the {max:?} allowed"
+            ),
+            GiveUpReason::Deadline => f.write_str("the retry would end after the deadline"),
+            GiveUpReason::BudgetExhausted => f.write_str("the retry budget is exhausted"),
+        }
+    }
+}
+
+/// When and how often to retry a failed request.
+///
+/// Build it from [`RetryPolicy::default`] and ask [`decide`](RetryPolicy::decide)
+/// after each failure, or hand it to [`retry_blocking`] / [`retry_async`].
+///
+/// The delay before retry `n` (counting from 0) is:
+///
+/// 1. the backoff `min(max_delay, base_delay·2^n)`, randomised by the [`Jitter`]
+///    (full jitter by default, which never exceeds `max_delay`);
+/// 2. if the error carries a `Retry-After`, at least that: the server's value is a
+///    minimum, never undercut. With jitter on, up to 10% is added on top of it, so
+///    clients told the same date do not all return at once. A `Retry-After` above
+///    [`max_retry_after`](RetryPolicy::max_retry_after) gives up instead (the
+///    `max_delay` cap applies to the backoff only).
+///
+/// Cloning is cheap; clones share the random sequence and the [`RetryBudget`], if any.
+/// Without a budget, `decide` has no effect on the policy other than drawing jitter:
+/// asked twice, it answers the same, up to jitter.
+#[derive(Clone)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+    max_retry_after: Duration,
+    jitter: Jitter,
+    deadline: Option<Instant>,
+    budget: Option<RetryBudget>,
+    rng: SharedRng,
+}
+
+impl Default for RetryPolicy {
+    /// Two retries, 500 ms doubling up to 8 s, full jitter, `Retry-After` honoured up
+    /// to 120 s, no deadline, no budget.
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(120),
+            jitter: Jitter::Full,
+            deadline: None,
+            budget: None,
+            rng: SharedRng::from_entropy(),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The same as [`RetryPolicy::default`].
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A policy that never retries.
+    #[must_use]
+    pub fn never() -> Self {
+        Self::default().max_retries(0)
+    }
+
+    /// How many retries after the first attempt (default 2); `0` disables retrying.
+    #[must_use]
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// The backoff before the first retry (default 500 ms); it doubles with each retry.
+    #[must_use]
+    pub fn base_delay(mut self, base_delay: Duration) -> Self {
+        self.base_delay = base_delay;
+        self
+    }
+
+    /// The cap of the backoff (default 8 s). Does not shorten a server's `Retry-After`.
+    #[must_use]
+    pub fn max_delay(mut self, max_delay: Duration) -> Self {
+        self.max_delay = max_delay;
+        self
+    }
+
+    /// The longest `Retry-After` honoured (default 120 s); a longer one gives up.
+    #[must_use]
+    pub fn max_retry_after(mut self, max_retry_after: Duration) -> Self {
+        self.max_retry_after = max_retry_after;
+        self
+    }
+
+    /// How the backoff is randomised (default [`Jitter::Full`]).
+    #[must_use]
+    pub fn jitter(mut self, jitter: Jitter) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Never schedule a sleep that would end after `deadline`: give up with
+    /// [`GiveUpReason::Deadline`] instead.
+    #[must_use]
+    pub fn deadline(mut self, deadline: Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Removes the deadline.
+    #[must_use]
+    pub fn no_deadline(mut self) -> Self {
+        self.deadline = None;
+        self
+    }
+
+    /// Draws retries from a shared [`RetryBudget`]: each retry withdraws tokens, and
+    /// with none left the policy gives up with [`GiveUpReason::BudgetExhausted`].
+    /// Report successes with [`record_success`](RetryPolicy::record_success) (the
+    /// helpers [`retry_blocking`] and [`retry_async`] do).
+    #[must_use]
+    pub fn budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// Makes the jitter a repeatable sequence fixed by `seed`, for tests.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.rng = SharedRng::seeded(seed);
+        self
+    }
+
+    /// The configured number of retries.
+    #[must_use]
+    pub fn retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The configured deadline, if any.
+    #[must_use]
+    pub fn deadline_at(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    /// The budget, if any.
+    #[must_use]
+    pub fn retry_budget(&self) -> Option<&RetryBudget> {
+        self.budget.as_ref()
+    }
+
+    /// Tells the budget, if any, that a request succeeded, refunding some tokens.
+    pub fn record_success(&self) {
+        if let Some(budget) = &self.budget {
+            budget.record_success();
+        }
+    }
+
+    /// The backoff before retry `retries_so_far`, before jitter: `min(max_delay, base_delay·2^n)`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use dos_errors::retry::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy::default();
+    /// assert_eq!(policy.backoff(0), Duration::from_millis(500));
+    /// assert_eq!(policy.backoff(3), Duration::from_secs(4));
+    /// assert_eq!(policy.backoff(40), Duration::from_secs(8));
+    /// ```
+    #[must_use]
+    pub fn backoff(&self, retries_so_far: u32) -> Duration {
+        2u32.checked_pow(retries_so_far)
+            .and_then(|factor| self.base_delay.checked_mul(factor))
+            .map_or(self.max_delay, |delay| delay.min(self.max_delay))
+    }
+
+    /// Whether and when to retry after `error`, `retries_so_far` retries having been
+    /// made (0 after the first failure).
+    ///
+    /// In order: a [`Fatal`](Retryability::Fatal) error gives up; so does a request
+    /// that has used all its retries, or a `Retry-After` above the limit; then the
+    /// delay is computed (see [`RetryPolicy`]); a delay ending past the deadline gives
+    /// up; finally the budget, if any, pays for the retry or gives up. Tokens are
+    /// only withdrawn for a retry actually scheduled.
+    ///
+    /// Allocates nothing. Reads the clock only when a deadline is set.
+    pub fn decide<E: ApiError + ?Sized>(&self, retries_so_far: u32, error: &E) -> RetryDecision {
+        let now = self.deadline.map(|_| Instant::now());
+        self.decide_inner(retries_so_far, error, now)
+    }
+
+    /// [`decide`](RetryPolicy::decide) with the current time given, for deterministic deadlines.
+    pub fn decide_at<E: ApiError + ?Sized>(
+        &self,
+        retries_so_far: u32,
+        error: &E,
+        now: Instant,
+    ) -> RetryDecision {
+        self.decide_inner(retries_so_far, error, Some(now))
+    }
+
+    fn decide_inner<E: ApiError + ?Sized>(
+        &self,
+        retries_so_far: u32,
+        error: &E,
+        now: Option<Instant>,
+    ) -> RetryDecision {
+        if error.retryability() == Retryability::Fatal {
+            return RetryDecision::GiveUp(GiveUpReason::Fatal);
+        }
+        if retries_so_far >= self.max_retries {
+            return RetryDecision::GiveUp(GiveUpReason::RetriesExhausted);
+        }
+        let retry_after = error.retry_after();
+        if let Some(retry_after) = retry_after {
+            if retry_after > self.max_retry_after {
+                return RetryDecision::GiveUp(GiveUpReason::RetryAfterTooLong {
+                    retry_after,
+                    max: self.max_retry_after,
+                });
+            }
+        }
+        let delay = self.delay(retries_so_far, retry_after);
+        if let (Some(deadline), Some(now)) = (self.deadline, now) {
+            match now.checked_add(delay) {
+                Some(wake) if wake <= deadline => {}
+                _ => return RetryDecision::GiveUp(GiveUpReason::Deadline),
+            }
+        }
+        if let Some(budget) = &self.budget {
+            if !budget.try_withdraw() {
+                return RetryDecision::GiveUp(GiveUpReason::BudgetExhausted);
+            }
+        }
+        RetryDecision::RetryAfter(delay)
+    }
+
+    /// The jittered backoff, raised to the server's `Retry-After` (plus jitter) if larger.
+    fn delay(&self, retries_so_far: u32, retry_after: Option<Duration>) -> Duration {
+        let backoff = self.backoff(retries_so_far);
+        let backoff = match self.jitter {
+            Jitter::None => backoff,
+            Jitter::Full => self.rng.duration_up_to(backoff),
+            Jitter::Equal => {
+                let half = backoff / 2;
+                half + self.rng.duration_up_to(backoff - half)
+            }
+        };
+        match retry_after {
+            None => backoff,
+            Some(minimum) => {
+                let extra = match self.jitter {
+                    Jitter::None => Duration::ZERO,
+                    Jitter::Full | Jitter::Equal => self.rng.duration_up_to(minimum / 10),
+                };
+                backoff.max(minimum.saturating_add(extra))
+            }
+        }
+    }
+}
+
+impl fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("max_retries", &self.max_retries)
+            .field("base_delay", &self.base_delay)
+            .field("max_delay", &self.max_delay)
+            .field("max_retry_after", &self.max_retry_after)
+            .field("jitter", &self.jitter)
+            .field("deadline", &self.deadline)
+            .field("budget", &self.budget)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses a `Retry-After` header value: delay-seconds or an HTTP-date.
+///
+/// - delay-seconds: `120`; a fraction is tolerated (`1.5`); surrounding whitespace is ignored;
+/// - an HTTP-date in any of the three formats of RFC 9110 (see [`parse_http_date`]):
+///   the time left until it, measured from `now`; a date in the past is zero.
+///
+/// Anything else — garbage, a sign, an exponent, `inf`/`NaN`, a number too large
+/// for a `u64` of seconds, an impossible date — is `None`. Never panics, never allocates.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use dos_errors::retry::parse_retry_after;
+///
+/// let now = UNIX_EPOCH + Duration::from_secs(784_111_700);
+/// assert_eq!(parse_retry_after(" 120 ", now), Some(Duration::from_secs(120)));
+/// assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
+/// assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(Duration::from_secs(77)));
+/// assert_eq!(parse_retry_after("Sat, 05 Nov 1994 08:49:37 GMT", now), Some(Duration::ZERO));
+/// assert_eq!(parse_retry_after("-1", now), None);
+/// assert_eq!(parse_retry_after("soon", now), None);
+/// ```
+#[must_use]
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    match value.as_bytes().first()? {
+        b'0'..=b'9' | b'.' => parse_delay_seconds(value),
+        _ => {
+            let date = parse_http_date(value, now)?;
+            Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+        }
+    }
+}
+
+/// Seconds as a non-negative decimal (`12`, `1.5`), the delay-seconds of `Retry-After`.
+pub(crate) fn parse_delay_seconds(value: &str) -> Option<Duration> {
+    let (seconds, nanos) = http_date::parse_decimal(value)?;
+    Some(Duration::new(seconds, nanos))
+}
+
+/// Parses a `retry-after-ms` header value (OpenAI's, Azure's): milliseconds, fraction allowed.
+///
+/// The same rules as [`parse_retry_after`]'s delay-seconds: no sign, no exponent,
+/// whitespace ignored, anything malformed or too large is `None`.
+///
+/// ```
+/// use std::time::Duration;
+/// use dos_errors::retry::parse_retry_after_ms;
+///
+/// assert_eq!(parse_retry_after_ms("1500"), Some(Duration::from_millis(1500)));
+/// assert_eq!(parse_retry_after_ms("2.5"), Some(Duration::from_micros(2500)));
+/// assert_eq!(parse_retry_after_ms("NaN"), None);
+/// ```
+#[must_use]
+pub fn parse_retry_after_ms(value: &str) -> Option<Duration> {
+    let (millis, billionths) = http_date::parse_decimal(value.trim())?;
+    // A billionth of a millisecond is a thousandth of a nanosecond.
+    Duration::from_millis(millis).checked_add(Duration::from_nanos(u64::from(billionths / 1000)))
+}
