@@ -30,7 +30,6 @@ pub struct Variant<'a> {
     pub attrs: Attrs,
     pub fields: Vec<Field<'a>>,
     /// The doc comment, for the error catalogue.
-    #[allow(dead_code)]
     pub docs: String,
 }
 

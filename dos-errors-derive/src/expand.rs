@@ -111,6 +111,7 @@ pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
         quote!(fn __masked(&self) -> bool { #body })
     });
 
+    let catalog = catalog_body(input, plans);
     let checks = retry_after_checks(plans);
     let (impl_generics, ty_generics, _) = original.generics.split_for_impl();
     let where_clause = bounds.where_clause(&original.generics);
@@ -127,6 +128,12 @@ pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
             fn write_json(&self, __out: &mut ::dos_errors::__private::Vec<u8>) { #write_json }
             #fmt_message
             #masked
+        }
+        #[automatically_derived]
+        impl #impl_generics ::dos_errors::catalog::ApiErrorCatalog for #ident #ty_generics #where_clause {
+            fn catalog() -> ::dos_errors::__private::Vec<::dos_errors::catalog::ErrorSpec> {
+                #catalog
+            }
         }
         #checks
         ::dos_errors::__private::derive_hooks! {
@@ -335,6 +342,69 @@ fn format_message(variant: &Variant, message: &Message) -> Arm {
     Arm {
         body: quote!(::core::write!(__formatter, #format, #(#args),*)),
         uses,
+    }
+}
+
+/// The body of `ApiErrorCatalog::catalog`: one entry per own variant; a
+/// transparent variant adds its field's catalogue, when that type has one.
+fn catalog_body(input: &Input, plans: &[Plan]) -> TokenStream {
+    let type_name = input.original.ident.to_string();
+    let entries = input
+        .variants()
+        .iter()
+        .zip(plans)
+        .map(|(variant, plan)| match plan {
+            Plan::Own(own) => {
+                let name = variant.ident.map_or(type_name.clone(), ToString::to_string);
+                let status = status_expr(own);
+                let error_type = type_expr(own);
+                let (message, is_display) = match &own.message {
+                    MessageSource::Default => (quote!(#status.default_message()), false),
+                    MessageSource::Format(message) => {
+                        let lit = &message.lit;
+                        (quote!(#lit), false)
+                    }
+                    MessageSource::Display => (quote!(""), true),
+                };
+                let retryability = retryability_expr(own);
+                let (retry_after, from_field) = match &own.retry_after {
+                    RetryAfter::Field { .. } => (quote!(::core::option::Option::None), true),
+                    _ => (retry_after_arm(variant, own).body, false),
+                };
+                let masked = own.masked();
+                let docs = &variant.docs;
+                quote! {
+                    __specs.push(::dos_errors::catalog::ErrorSpec {
+                        name: #name,
+                        status: #status,
+                        error_type: #error_type,
+                        message: #message,
+                        message_is_display: #is_display,
+                        retryability: #retryability,
+                        retry_after: #retry_after,
+                        retry_after_from_field: #from_field,
+                        masked: #masked,
+                        docs: #docs,
+                    });
+                }
+            }
+            Plan::Transparent { field } => {
+                let ty = variant.fields[*field].ty;
+                quote! {
+                    for __spec in {
+                        use ::dos_errors::catalog::__private::{ViaCatalog as _, ViaNothing as _};
+                        (&&::dos_errors::catalog::__private::Probe::<#ty>::new()).specs()
+                    } {
+                        ::dos_errors::catalog::__private::push_unique(&mut __specs, __spec);
+                    }
+                }
+            }
+        });
+    let count = plans.len();
+    quote! {
+        let mut __specs = ::dos_errors::__private::Vec::with_capacity(#count);
+        #(#entries)*
+        __specs
     }
 }
 

@@ -18,7 +18,10 @@ enum ChatError {
     UnknownModel(String),
 
     #[error("temperature {value}")]
-    #[api_error(status = 400, message = "temperature must be between 0 and 2, got {value:.1}")]
+    #[api_error(
+        status = 400,
+        message = "temperature must be between 0 and 2, got {value:.1}"
+    )]
     Temperature { value: f64 },
 
     #[error("bad key")]
@@ -30,7 +33,10 @@ enum ChatError {
     NoCredits,
 
     #[error("rate limited")]
-    #[api_error(status = 429, message = "Rate limit exceeded: {limit} requests per minute")]
+    #[api_error(
+        status = 429,
+        message = "Rate limit exceeded: {limit} requests per minute"
+    )]
     RateLimited {
         limit: u32,
         #[api_error(retry_after)]

@@ -71,3 +71,12 @@ fn generic_type_behind_dyn() {
     assert_eq!(statuses, [400, 429]);
     assert_eq!(errors[1].retry_after(), Some(Duration::from_secs(3)));
 }
+
+#[test]
+fn generic_catalogue() {
+    use dos_errors::catalog::ApiErrorCatalog;
+    type G = Generic<u64, OnlyDebug, u32>;
+    let names: Vec<_> = G::catalog().iter().map(|spec| spec.name).collect();
+    // The transparent `Box<Leaf<T>>` contributes Leaf's catalogue.
+    assert_eq!(names, ["Shown", "Debugged", "Waiting", "Leaf"]);
+}

@@ -1,0 +1,165 @@
+//! An "Error Codes" documentation page, generated from a catalogue.
+//!
+//! The page has the shape of a typical API's error reference: the envelope format,
+//! then one section per status with its meaning, the common triggers (one per
+//! error, from its doc comment's first paragraph), an example body, and how to fix
+//! it (the `# How to fix` sections of the doc comments, plus retry advice for
+//! retryable statuses); a closing section sums up the retry rules.
+//!
+//! ```
+//! use dos_errors::catalog::{markdown, ApiErrorCatalog};
+//! use dos_errors::ApiError;
+//!
+//! #[derive(Debug, ApiError)]
+//! enum ChatError {
+//!     /// The `messages` array is empty.
+//!     ///
+//!     /// # How to fix
+//!     /// - Send at least one message.
+//!     #[api_error(status = 400, message = "messages must not be empty")]
+//!     EmptyMessages,
+//! }
+//!
+//! let page = markdown::error_codes_page("Error Codes", &ChatError::catalog());
+//! assert!(page.contains("## 400 Bad Request"));
+//! assert!(page.contains("- The `messages` array is empty."));
+//! assert!(page.contains("- Send at least one message."));
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::ErrorSpec;
+use crate::{Retryability, Status};
+
+/// Renders the page titled `title` for `specs`, statuses in ascending order.
+#[must_use]
+pub fn error_codes_page(title: &str, specs: &[ErrorSpec]) -> String {
+    let mut by_status: BTreeMap<Status, Vec<&ErrorSpec>> = BTreeMap::new();
+    for spec in specs {
+        by_status.entry(spec.status).or_default().push(spec);
+    }
+
+    let mut page = String::new();
+    let _ = write!(
+        page,
+        "# {title}\n\n\
+         When an API request fails, the response includes an HTTP status code and a JSON body \
+         with error details.\n\n\
+         ## Error Response Format\n\n\
+         All errors follow this structure:\n\n\
+         ```json\n\
+         {{\n  \"error\": {{\n    \"message\": \"A human-readable description of the error.\",\n    \
+         \"type\": \"error_type\",\n    \"code\": 401\n  }}\n}}\n\
+         ```\n\n\
+         `code` repeats the HTTP status as an integer.\n"
+    );
+
+    for (status, specs) in &by_status {
+        status_section(&mut page, *status, specs);
+    }
+    retry_section(&mut page, &by_status);
+    page
+}
+
+fn status_section(page: &mut String, status: Status, specs: &[&ErrorSpec]) {
+    let _ = write!(page, "\n## {status}\n\n{}\n", status.default_message());
+
+    let _ = write!(page, "\n**Common triggers:**\n\n");
+    for spec in specs {
+        let summary = match spec.summary() {
+            "" => spec.name,
+            summary => summary,
+        };
+        let _ = writeln!(page, "- {} (`{}`)", one_line(summary), spec.error_type);
+    }
+
+    let _ = write!(
+        page,
+        "\n**Example:**\n\n```json\n{}\n```\n",
+        specs[0].example_json()
+    );
+
+    let mut fixes: Vec<String> = Vec::new();
+    for spec in specs {
+        for line in spec.how_to_fix().unwrap_or("").lines() {
+            let line = line.trim().trim_start_matches(['-', '*']).trim();
+            if !line.is_empty() && !fixes.iter().any(|seen| seen == line) {
+                fixes.push(line.to_owned());
+            }
+        }
+    }
+    if let Some(advice) = retry_advice(specs) {
+        fixes.push(advice);
+    }
+    if !fixes.is_empty() {
+        let _ = write!(page, "\n**How to fix:**\n\n");
+        for fix in fixes {
+            let _ = writeln!(page, "- {fix}");
+        }
+    }
+}
+
+/// What a client should do about a retryable status, or `None` when it must not retry.
+fn retry_advice(specs: &[&ErrorSpec]) -> Option<String> {
+    let throttled = specs
+        .iter()
+        .any(|s| s.retryability == Retryability::Throttled);
+    let transient = specs
+        .iter()
+        .any(|s| s.retryability == Retryability::Transient);
+    let header = specs.iter().any(|s| s.sends_retry_after());
+    let mut advice = if throttled {
+        "Wait, then retry with exponential backoff".to_owned()
+    } else if transient {
+        "Retry the request with exponential backoff".to_owned()
+    } else {
+        return None;
+    };
+    if header {
+        advice.push_str("; the `Retry-After` header says how many seconds to wait at least");
+    }
+    if let Some(delay) = specs.iter().filter_map(|s| s.retry_after).max() {
+        let _ = write!(advice, " (typically {} s)", delay.as_secs());
+    }
+    advice.push('.');
+    Some(advice)
+}
+
+fn retry_section(page: &mut String, by_status: &BTreeMap<Status, Vec<&ErrorSpec>>) {
+    let retryable: Vec<String> = by_status
+        .iter()
+        .filter(|(_, specs)| specs.iter().any(|s| s.retryability.is_retryable()))
+        .map(|(status, _)| status.as_u16().to_string())
+        .collect();
+    let fatal: Vec<String> = by_status
+        .iter()
+        .filter(|(_, specs)| specs.iter().all(|s| !s.retryability.is_retryable()))
+        .map(|(status, _)| status.as_u16().to_string())
+        .collect();
+    let _ = write!(page, "\n## Best Practices for Error Handling\n");
+    if !retryable.is_empty() {
+        let _ = write!(
+            page,
+            "\n**Implement retry logic.** For transient errors ({}), retry automatically with \
+             exponential backoff, and never retry sooner than the `Retry-After` header asks.\n",
+            retryable.join(", ")
+        );
+    }
+    if !fatal.is_empty() {
+        let _ = write!(
+            page,
+            "\n**Do not retry** {}: the same request fails again. Fix the request first.\n",
+            fatal.join(", ")
+        );
+    }
+    let _ = write!(
+        page,
+        "\n**Log error details.** Always log the full error response; the `message` field \
+         often says exactly what went wrong.\n"
+    );
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
