@@ -46,6 +46,7 @@
 #![deny(missing_docs)]
 
 mod api_error;
+pub mod catalog;
 pub mod client;
 mod envelope;
 pub mod integrations;
