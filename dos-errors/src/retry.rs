@@ -31,6 +31,51 @@
 //! let unauthorized = ErrorResponse::from_parts(401, &[], b"");
 //! assert_eq!(policy.decide(0, &unauthorized), RetryDecision::GiveUp(GiveUpReason::Fatal));
 //! ```
+//!
+//! # Calling an API: decoding and retrying errors
+//!
+//! The example of the README: decode each failed response, let the policy retry it.
+//!
+//! ```
+//! use std::time::Duration;
+//! use dos_errors::client::ErrorResponse;
+//! use dos_errors::retry::{retry_blocking, RetryBudget, RetryPolicy};
+//! use dos_errors::ApiError;
+//!
+//! /// Stands in for your HTTP client: the status, headers and body of attempt `n`.
+//! fn send(n: u32) -> (u16, Vec<(&'static str, &'static str)>, &'static [u8]) {
+//!     match n {
+//!         1 => (503, vec![], br#"{"error":{"message":"The requested model is temporarily unavailable.","type":"service_unavailable_error","code":503}}"#),
+//!         2 => (429, vec![("retry-after-ms", "20"), ("x-request-id", "req_42")],
+//!               br#"{"error":{"message":"Rate limit exceeded","type":"rate_limit_error","code":429}}"#),
+//!         _ => (200, vec![], br#"{"id":"chatcmpl-1"}"#),
+//!     }
+//! }
+//!
+//! let policy = RetryPolicy::default()      // 2 retries, 500 ms doubling to 8 s, full jitter,
+//!     .max_retries(3)                      // Retry-After honoured up to 120 s
+//!     .base_delay(Duration::from_millis(10))
+//!     .budget(RetryBudget::default());     // shared by clones: stops retry storms
+//!
+//! let mut attempts = 0;
+//! let result = retry_blocking(&policy, || {
+//!     attempts += 1;
+//!     let (status, headers, body) = send(attempts);
+//!     if (200..300).contains(&status) {
+//!         Ok(body)
+//!     } else {
+//!         Err(ErrorResponse::from_parts(status, &headers, body))
+//!     }
+//! });
+//! assert_eq!(result.unwrap(), br#"{"id":"chatcmpl-1"}"#);
+//! assert_eq!(attempts, 3); // 503, then 429 (waited at least 20 ms), then success
+//!
+//! // When the policy gives up, you get the last error, decoded.
+//! let err = ErrorResponse::from_parts(401, &[], br#"{"error":{"message":"Incorrect API key provided: sk-abc***","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#);
+//! assert!(!err.is_retryable());
+//! assert_eq!(err.provider_code(), Some("invalid_api_key"));
+//! assert_eq!(err.to_string(), "401 Unauthorized (invalid_request_error): Incorrect API key provided: sk-abc***");
+//! ```
 
 use std::fmt;
 use std::time::{Duration, Instant, SystemTime};

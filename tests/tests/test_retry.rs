@@ -539,6 +539,80 @@ fn give_up_reasons_explain_themselves() {
     );
 }
 
+// ---- No allocation on the hot path --------------------------------------------------------
+
+/// Counts the allocations of the current thread, so tests running in parallel do not interfere.
+mod allocations {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    thread_local! {
+        static COUNT: Cell<usize> = const { Cell::new(0) };
+    }
+
+    pub struct Counting;
+
+    // SAFETY: forwards to the system allocator; counting touches only a const thread-local.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let _ = COUNT.try_with(|count| count.set(count.get() + 1));
+            System.alloc(layout)
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            System.dealloc(ptr, layout);
+        }
+    }
+
+    pub fn during(f: impl FnOnce()) -> usize {
+        let before = COUNT.with(Cell::get);
+        f();
+        COUNT.with(Cell::get) - before
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: allocations::Counting = allocations::Counting;
+
+#[test]
+fn decide_and_header_parsing_do_not_allocate() {
+    let now = Instant::now();
+    let policy = RetryPolicy::default()
+        .max_retries(5)
+        .deadline(now + Duration::from_secs(60))
+        .budget(RetryBudget::default())
+        .seed(1);
+    let errors = [
+        response(503, &[]),
+        response(429, &[("retry-after", "3")]),
+        response(401, &[]),
+    ];
+    let clock = at(RFC_EXAMPLE_SECS);
+    let count = allocations::during(|| {
+        for retries in 0..6 {
+            for err in &errors {
+                std::hint::black_box(policy.decide(retries, err));
+                std::hint::black_box(policy.decide_at(retries, err, now));
+            }
+        }
+        for value in [
+            " 120 ",
+            "1.5",
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "garbage",
+        ] {
+            std::hint::black_box(parse_retry_after(value, clock));
+            std::hint::black_box(parse_retry_after_ms(value));
+        }
+        policy.record_success();
+    });
+    assert_eq!(count, 0);
+    // The counter does see allocations.
+    assert!(allocations::during(|| drop(std::hint::black_box(vec![0u8; 8]))) >= 1);
+}
+
 // ---- Helpers ------------------------------------------------------------------------------
 
 fn failing(status: u16, attempt: u32) -> ErrorResponse {
