@@ -36,6 +36,16 @@ use std::time::Duration;
 use crate::{json, ErrorEnvelope, Retryability, Status};
 
 pub mod markdown;
+#[cfg(feature = "utoipa")]
+pub mod openapi;
+
+/// Without the `utoipa` feature the derive hook adds nothing.
+#[cfg(not(feature = "utoipa"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __hook_utoipa {
+    ($($tokens:tt)*) => {};
+}
 
 /// One error a type can produce, as declared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

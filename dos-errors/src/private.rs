@@ -9,6 +9,9 @@ pub use crate::integrations::hooks::*;
 pub use crate::{ApiError, Retryability, Status};
 pub use core::fmt::{Display, Formatter, Result as FmtResult};
 pub use std::borrow::Cow;
+pub use std::collections::BTreeMap;
+#[cfg(feature = "utoipa")]
+pub use utoipa;
 pub use std::string::String;
 pub use std::vec::Vec;
 
@@ -128,6 +131,11 @@ macro_rules! __derive_hooks {
             where_clause = { $($where_clause)* },
         }
         $crate::__hook_actix! {
+            impl_generics = { $($impl_generics)* },
+            self_ty = { $($self_ty)* },
+            where_clause = { $($where_clause)* },
+        }
+        $crate::__hook_utoipa! {
             impl_generics = { $($impl_generics)* },
             self_ty = { $($self_ty)* },
             where_clause = { $($where_clause)* },
