@@ -3,10 +3,11 @@
 //! Use it through the runtime crate, which re-exports it: `use dos_errors::ApiError;`.
 //! The attribute reference is on the re-export, `dos_errors::ApiError`.
 //!
-//! The pipeline: [`ast`] builds a typed model of the input (reading attributes with
-//! [`attr`] and message formats with [`fmt`]), [`valid`] checks the rules that span
-//! several attributes and resolves each variant's plan, and [`expand`] generates code
-//! that cannot fail. All problems of one input are reported together.
+//! The pipeline, one module per stage: `ast` builds a typed model of the input
+//! (reading attributes with `attr` and message formats with `fmt`), `valid` checks
+//! the rules that span several attributes and resolves each variant's plan,
+//! `generics` infers bounds, and `expand` generates code that cannot fail. All
+//! problems of one input are reported together.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
