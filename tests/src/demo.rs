@@ -25,6 +25,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use dos_errors::integrations::axum::{envelope_errors, request_span};
 use dos_errors::ApiError;
+use http_body_util::BodyExt as _;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -666,26 +667,43 @@ async fn chat_completion(
     Ok(Json(completion(&request, number)))
 }
 
+/// How much of a body over the limit is read and thrown away before answering 413,
+/// and for how long: a client still sending when the server closes the connection
+/// could miss the response (the close becomes a reset).
+const DRAIN_BYTES: u64 = 8 * 1024 * 1024;
+const DRAIN_TIME: Duration = Duration::from_secs(2);
+
 /// The body, at most `limit` bytes (413 beyond).
-async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, DemoError> {
+async fn read_body(headers: &HeaderMap, mut body: Body, limit: usize) -> Result<Bytes, DemoError> {
     let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit as u64) {
-        return Err(DemoError::BodyTooLarge { limit });
-    }
-    axum::body::to_bytes(body, limit).await.map_err(|error| {
-        let too_large = std::error::Error::source(&error)
-            .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
-        if too_large {
-            DemoError::BodyTooLarge { limit }
-        } else {
-            DemoError::UnreadableBody {
+    let mut seen = 0u64;
+    if !declared.is_some_and(|length| length > limit as u64) {
+        let mut bytes = Vec::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|error| DemoError::UnreadableBody {
                 detail: error.to_string(),
+            })?;
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            if bytes.len() + data.len() > limit {
+                seen = (bytes.len() + data.len()) as u64;
+                break;
             }
+            bytes.extend_from_slice(&data);
         }
-    })
+        if seen == 0 {
+            return Ok(Bytes::from(bytes));
+        }
+    }
+    if declared.unwrap_or(seen) <= DRAIN_BYTES {
+        let drain = async { while let Some(Ok(_)) = body.frame().await {} };
+        let _ = tokio::time::timeout(DRAIN_TIME, drain).await;
+    }
+    Err(DemoError::BodyTooLarge { limit })
 }
 
 /// 415 unless the body is declared `application/json` (parameters allowed).

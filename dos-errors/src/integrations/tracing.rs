@@ -15,6 +15,15 @@ use crate::ApiError;
 /// Wraps the error whose description is probed. Not public API.
 pub struct Probe<'a, T>(pub &'a T);
 
+// By hand: a derive would require `T: Copy`; the last probe takes it by value.
+impl<T> Clone for Probe<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Probe<'_, T> {}
+
 /// The best description an error type offers. Not public API.
 pub enum Detail<'a> {
     /// The type is an error: its message and `source()` chain.
