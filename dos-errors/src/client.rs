@@ -242,11 +242,11 @@ impl ErrorResponse {
             truncated |= cut;
             Some(cleaned).filter(|c| !c.is_empty())
         };
-        let message_source = match decoded.message {
-            Some(message) => Some(message),
-            None => Some(String::from_utf8_lossy(body).into_owned()),
+        // A body without a message field (text, HTML, unknown JSON) is its own message.
+        let message = match &decoded.message {
+            Some(message) => clean(message, options.max_message_bytes),
+            None => clean(&String::from_utf8_lossy(body), options.max_message_bytes),
         };
-        let message = message_source.and_then(|m| clean(&m, options.max_message_bytes));
         let shape = match decoded.shape {
             Some(shape) => shape,
             None if message.is_none() => BodyShape::Empty,

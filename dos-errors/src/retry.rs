@@ -101,7 +101,7 @@ use rng::SharedRng;
 /// all hit a recovering server at the same instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Jitter {
-    /// No randomness: exactly `min(cap, base·2^n)`, and exactly the server's `Retry-After`.
+    /// No randomness: the backoff is exactly `min(cap, base·2^n)`, and nothing is added to a `Retry-After`.
     None,
     /// "Full jitter": uniformly in `[0, min(cap, base·2^n)]` — the fewest total calls under contention.
     #[default]
