@@ -340,7 +340,7 @@ pub struct DemoConfig {
     pub rate_limit: u32,
     /// The rate limit's sliding window (default 10 s).
     pub rate_window: Duration,
-    /// The `Retry-After` of `dos-loading` (default 30 s).
+    /// The `Retry-After` of `dos-loading` (default 3 s, so the client demo retries quickly).
     pub loading_retry_after: Duration,
     /// `None` (the default): `dos-loading` is always loading. `Some(n)`: it answers
     /// 503 to the first `n` completions of each key, then is ready — for clients'
@@ -355,7 +355,7 @@ impl Default for DemoConfig {
         DemoConfig {
             rate_limit: 10,
             rate_window: Duration::from_secs(10),
-            loading_retry_after: Duration::from_secs(30),
+            loading_retry_after: Duration::from_secs(3),
             loading_failures: None,
             max_body_bytes: 1024 * 1024,
         }
