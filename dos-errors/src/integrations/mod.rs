@@ -2,12 +2,19 @@
 //!
 //! | feature | what it adds |
 //! |---|---|
-//! | `http` | [`http::response`]: an `http::Response` from any [`ApiError`]; `ErrorResponse::from_http` |
-//! | `axum` | `IntoResponse` for every derived type; [`axum`] fallbacks, rejections and middleware (implies `http`) |
-//! | `actix-web` | every derived type converts into `actix_web::Error`; [`actix`] JSON payload errors as envelopes |
-//! | `tower` | [`tower::RetryLayerPolicy`], a `tower::retry::Policy` driven by [`RetryPolicy`](crate::retry::RetryPolicy) |
+//! | `http` | `integrations::http::response`: an `http::Response` from any [`ApiError`]; `ErrorResponse::from_http(parts or response, body)` |
+//! | `axum` | `IntoResponse` for every derived type; `integrations::axum`: the `Json` extractor with envelope rejections, `not_found` and `method_not_allowed` fallbacks, the `envelope_errors` safety net, `panic_response`, `request_span` (implies `http`) |
+//! | `actix-web` | every derived type converts into `actix_web::Error` (status, envelope, `Retry-After`); `integrations::actix::json_config` for JSON payload errors |
+//! | `tower` | `integrations::tower::HttpRetryPolicy`, a `tower::retry::Policy` driven by [`RetryPolicy`](crate::retry::RetryPolicy) (implies `http`) |
 //! | `reqwest` | `ErrorResponse::from_reqwest(response).await`, reading a bounded body |
-//! | `tracing` | masked 5xx errors log their internal description when they become responses |
+//! | `tracing` | masked 5xx errors log their internal description, once, at error level, when they become responses |
+//!
+//! The default build has none of them: only `serde` and `serde_json`.
+//!
+//! With `actix-web`, derived types get `From<Type> for actix_web::Error` rather than
+//! `actix_web::ResponseError`, whose `Debug + Display` supertraits would break every
+//! type without `Display` as soon as any crate in the build turned the feature on
+//! (see the `actix` module).
 //!
 //! # How derived types get framework impls
 //!
@@ -32,7 +39,7 @@
 //! (a 5xx without an explicit message, see [`ApiError`]) logs that description —
 //! its `Display` and `source()` chain, or its `Debug` when it has no `Display` —
 //! once, at error level, when it is turned into a response. The event is emitted
-//! inside the current span: with [`axum::request_span`] in front of the routes,
+//! inside the current span: with `integrations::axum::request_span` in front of the routes,
 //! that span carries the request's `x-request-id`.
 
 use std::borrow::Cow;
