@@ -229,7 +229,8 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
 pub async fn request_span(request: Request, next: axum::middleware::Next) -> Response {
     use ::tracing::Instrument as _;
 
-    let span = ::tracing::info_span!(
+    // At error level: enabled whenever the masked-error events it gives context to are.
+    let span = ::tracing::error_span!(
         "request",
         method = %request.method(),
         path = %request.uri().path(),
