@@ -770,6 +770,16 @@ fn parse_chat_request(bytes: &[u8]) -> Result<ChatRequest, DemoError> {
     }
     check_temperature(body)?;
     let max_tokens = check_max_tokens(body, model)?;
+    if body
+        .get("stream")
+        .is_some_and(|stream| stream != &Value::Bool(false) && !stream.is_null())
+    {
+        // An OpenAI SDK asking for a stream would choke on a plain completion.
+        return Err(DemoError::InvalidField {
+            field: "stream",
+            expected: "false (this demo does not stream)",
+        });
+    }
     Ok(ChatRequest {
         model,
         prompt,

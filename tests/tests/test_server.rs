@@ -237,6 +237,10 @@ async fn every_400_of_the_seed() {
             r#"{"model":42,"messages":[]}"#,
             "Invalid value for model: expected a string",
         ),
+        (
+            r#"{"model":"dos-chat-small","messages":[{"role":"user","content":"hi"}],"stream":true}"#,
+            "Invalid value for stream: expected false (this demo does not stream)",
+        ),
     ];
     for (body, message) in cases {
         let reply = client.chat(DEMO, body).await;
