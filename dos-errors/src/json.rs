@@ -49,18 +49,57 @@ const fn escape_sequence(byte: u8) -> ([u8; 6], usize) {
 
 /// Appends `text` to `out` as the inside of a JSON string (without the quotes).
 pub fn escape_into(out: &mut Vec<u8>, text: &str) {
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    for (index, &byte) in bytes.iter().enumerate() {
-        if ESCAPE[byte as usize] == 0 {
-            continue;
-        }
-        out.extend_from_slice(&bytes[start..index]);
+    let mut rest = text.as_bytes();
+    loop {
+        let clean = clean_prefix_len(rest);
+        out.extend_from_slice(&rest[..clean]);
+        let Some((&byte, after)) = rest[clean..].split_first() else {
+            return;
+        };
         let (sequence, len) = escape_sequence(byte);
         out.extend_from_slice(&sequence[..len]);
-        start = index + 1;
+        rest = after;
     }
-    out.extend_from_slice(&bytes[start..]);
+}
+
+/// How many bytes at the start of `bytes` need no escape.
+#[inline]
+fn clean_prefix_len(bytes: &[u8]) -> usize {
+    // Most text needs no escape: test eight bytes at a time, then find the
+    // escape in the word that has one, or check the last few bytes one by one.
+    let mut index = 0;
+    while let Some(word) = bytes.get(index..index + 8) {
+        if any_needs_escape(word) {
+            break;
+        }
+        index += 8;
+    }
+    while let Some(&byte) = bytes.get(index) {
+        if ESCAPE[byte as usize] != 0 {
+            break;
+        }
+        index += 1;
+    }
+    index
+}
+
+/// Whether any of the eight bytes of `word` is a control character, `"` or `\`.
+/// Exact: each test below sets a high bit iff some byte matches (a borrow may mark
+/// more bytes, but only above a match).
+#[inline(always)]
+fn any_needs_escape(word: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const fn has_zero_byte(word: u64) -> u64 {
+        word.wrapping_sub(ONES) & !word
+    }
+    let word = u64::from_le_bytes([
+        word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
+    ]);
+    let control = word.wrapping_sub(ONES * 0x20) & !word;
+    let quote = has_zero_byte(word ^ (ONES * b'"' as u64));
+    let backslash = has_zero_byte(word ^ (ONES * b'\\' as u64));
+    (control | quote | backslash) & HIGHS != 0
 }
 
 /// A [`fmt::Write`] that JSON-escapes everything written to it into a byte buffer.
@@ -235,4 +274,37 @@ pub const fn tail_bytes<const N: usize>(error_type: &str, code: u16) -> [u8; N] 
     let (out, len) = encode::<N>(None, error_type, code);
     assert!(len == N, "tail_bytes: N must be tail_len(..)");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_test_agrees_with_the_table_for_every_byte_and_position() {
+        for filler in [b'a', 0x7F, 0x80, 0xFF, b'!', b'#', b'[', b']', 0x20] {
+            for byte in 0..=255u8 {
+                for position in 0..8 {
+                    let mut word = [filler; 8];
+                    word[position] = byte;
+                    let expected = ESCAPE[byte as usize] != 0;
+                    assert_eq!(any_needs_escape(&word), expected, "{word:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn escapes_at_every_offset_of_the_word_loop() {
+        for len in 0..20 {
+            for at in 0..len {
+                let mut text = "x".repeat(len);
+                text.replace_range(at..=at, "\"\u{1}\\é");
+                let mut out = Vec::new();
+                escape_into(&mut out, &text);
+                let serde = serde_json::to_vec(&text).unwrap();
+                assert_eq!(out, serde[1..serde.len() - 1], "{text:?}");
+            }
+        }
+    }
 }

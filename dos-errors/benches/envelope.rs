@@ -1,0 +1,381 @@
+//! Runtime cost of the derived JSON error path against hand-written baselines.
+//!
+//! Every case writes one envelope into the same reused, pre-reserved `Vec` and is
+//! measured next to two baselines in the same run:
+//! - `serde`: a hand-written `#[derive(Serialize)]` envelope borrowing `&str` fields,
+//!   written with `serde_json::to_writer` (interpolated messages are `format!`ted first);
+//! - `format`: a hand-written `format!`-based writer with its own JSON escaping.
+//!
+//! Case 1 also has `limit`: one `extend_from_slice` of the same final bytes, the
+//! physical limit. Run with `benches/runtime.sh`, which repeats the suite and prints
+//! medians and ratios (see BENCHMARKS.md); or `cargo bench -p dos-errors --bench envelope`.
+
+use std::fmt::{self, Write as _};
+use std::hint::black_box;
+
+use criterion::{criterion_group, Criterion};
+use dos_errors::ApiError;
+use serde::Serialize;
+
+#[derive(Debug, Clone, ApiError)]
+enum ChatError {
+    /// Case 1: a static message (the status's default).
+    #[api_error(status = 401)]
+    InvalidKey,
+    /// Case 2: a string and a number interpolated.
+    #[api_error(
+        status = 429,
+        message = "Model {model} is limited to {limit} requests per minute"
+    )]
+    RateLimited { model: String, limit: u32 },
+    /// Case 3: interpolated text that needs escaping.
+    #[api_error(status = 400, message = "Invalid value for {param}: {detail}")]
+    InvalidValue { param: String, detail: String },
+    /// Case 4: two levels of `transparent` down to a static 401.
+    #[api_error(transparent)]
+    Upstream(Gateway),
+}
+
+#[derive(Debug, Clone, ApiError)]
+enum Gateway {
+    #[api_error(transparent)]
+    Auth(AuthError),
+    #[api_error(status = 502)]
+    #[allow(dead_code)]
+    Unreachable,
+}
+
+#[derive(Debug, Clone, ApiError)]
+enum AuthError {
+    #[api_error(status = 401)]
+    InvalidKey,
+    #[api_error(status = 403, message = "Key {0} may not use this model")]
+    #[allow(dead_code)]
+    Forbidden(String),
+}
+
+const INVALID_KEY_MESSAGE: &str = "The API key is missing, invalid, or has been revoked.";
+const INVALID_KEY_TYPE: &str = "authentication_error";
+const DETAIL: &str = "expected \"}\" at line 3\n  found 'é' (U+00E9) in «température»";
+
+fn case_errors() -> [(&'static str, ChatError); 4] {
+    [
+        ("case1_static", ChatError::InvalidKey),
+        (
+            "case2_interpolated",
+            ChatError::RateLimited {
+                model: "gpt-4o-mini".into(),
+                limit: 10_000,
+            },
+        ),
+        (
+            "case3_escaped",
+            ChatError::InvalidValue {
+                param: "messages[2].content".into(),
+                detail: DETAIL.into(),
+            },
+        ),
+        (
+            "case4_transparent",
+            ChatError::Upstream(Gateway::Auth(AuthError::InvalidKey)),
+        ),
+    ]
+}
+
+// ---- baseline (a): serde ---------------------------------------------------------
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    error: Body<'a>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    message: &'a str,
+    #[serde(rename = "type")]
+    error_type: &'a str,
+    code: u16,
+}
+
+/// What a hand-written error type answers: the message (`format!`ted when it
+/// interpolates), the type and the code, through a hand-written match.
+fn parts(error: &ChatError) -> (std::borrow::Cow<'static, str>, &'static str, u16) {
+    match error {
+        ChatError::InvalidKey => (INVALID_KEY_MESSAGE.into(), INVALID_KEY_TYPE, 401),
+        ChatError::RateLimited { model, limit } => (
+            format!("Model {model} is limited to {limit} requests per minute").into(),
+            "rate_limit_error",
+            429,
+        ),
+        ChatError::InvalidValue { param, detail } => (
+            format!("Invalid value for {param}: {detail}").into(),
+            "invalid_request_error",
+            400,
+        ),
+        ChatError::Upstream(gateway) => match gateway {
+            Gateway::Auth(auth) => match auth {
+                AuthError::InvalidKey => (INVALID_KEY_MESSAGE.into(), INVALID_KEY_TYPE, 401),
+                AuthError::Forbidden(key) => (
+                    format!("Key {key} may not use this model").into(),
+                    "permission_error",
+                    403,
+                ),
+            },
+            Gateway::Unreachable => ("Bad Gateway.".into(), "bad_gateway_error", 502),
+        },
+    }
+}
+
+fn write_serde(out: &mut Vec<u8>, error: &ChatError) {
+    let (message, error_type, code) = parts(error);
+    let envelope = Envelope {
+        error: Body {
+            message: &message,
+            error_type,
+            code,
+        },
+    };
+    serde_json::to_writer(out, &envelope).unwrap();
+}
+
+// ---- baseline (b): format! --------------------------------------------------------
+
+/// JSON string escaping as one writes it by hand.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                '"' => f.write_str("\\\"")?,
+                '\\' => f.write_str("\\\\")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                '\u{08}' => f.write_str("\\b")?,
+                '\u{0C}' => f.write_str("\\f")?,
+                c if c < ' ' => write!(f, "\\u{:04x}", c as u32)?,
+                c => f.write_char(c)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_format(out: &mut Vec<u8>, error: &ChatError) {
+    let (message, error_type, code) = parts(error);
+    let json = format!(
+        r#"{{"error":{{"message":"{}","type":"{}","code":{}}}}}"#,
+        Escaped(&message),
+        Escaped(error_type),
+        code
+    );
+    out.extend_from_slice(json.as_bytes());
+}
+
+// ---- the benchmarks ----------------------------------------------------------------
+
+fn envelopes(c: &mut Criterion) {
+    let mut out: Vec<u8> = Vec::with_capacity(512);
+    for (case, error) in case_errors() {
+        // All three writers must produce the same bytes.
+        let expected = error.to_json().into_bytes();
+        for write in [write_serde, write_format] {
+            out.clear();
+            write(&mut out, &error);
+            assert_eq!(out, expected, "{case}");
+        }
+
+        let mut group = c.benchmark_group(case);
+        group.bench_function("derive", |b| {
+            b.iter(|| {
+                out.clear();
+                black_box(&error).write_json(&mut out);
+                black_box(&out);
+            });
+        });
+        group.bench_function("serde", |b| {
+            b.iter(|| {
+                out.clear();
+                write_serde(&mut out, black_box(&error));
+                black_box(&out);
+            });
+        });
+        group.bench_function("format", |b| {
+            b.iter(|| {
+                out.clear();
+                write_format(&mut out, black_box(&error));
+                black_box(&out);
+            });
+        });
+        if case == "case1_static" {
+            group.bench_function("limit", |b| {
+                b.iter(|| {
+                    out.clear();
+                    out.extend_from_slice(black_box(expected.as_slice()));
+                    black_box(&out);
+                });
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, envelopes);
+
+fn main() {
+    if std::env::args().any(|arg| arg == "--ratios") {
+        interleaved::run();
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
+
+/// `-- --ratios`: every contender measured round-robin in the same process, so load
+/// from other processes hits all of them alike; prints medians and the median of
+/// the per-round ratios, the numbers BENCHMARKS.md records.
+mod interleaved {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    /// Runs `iterations` writes and returns the time they took.
+    type Sample = Box<dyn FnMut(u64) -> Duration>;
+
+    /// One way of writing an envelope.
+    type Writer = fn(&mut Vec<u8>, &ChatError);
+
+    /// A sample of `iterations` calls of `write` into one reused buffer.
+    fn sampler(error: ChatError, write: Writer) -> Sample {
+        let mut out: Vec<u8> = Vec::with_capacity(512);
+        Box::new(move |iterations| {
+            let start = Instant::now();
+            for _ in 0..iterations {
+                out.clear();
+                write(&mut out, black_box(&error));
+                black_box(&out);
+            }
+            start.elapsed()
+        })
+    }
+
+    fn write_derive(out: &mut Vec<u8>, error: &ChatError) {
+        error.write_json(out);
+    }
+
+    struct Contender {
+        case: &'static str,
+        name: &'static str,
+        sample: Sample,
+        iterations: u64,
+        nanos: Vec<f64>,
+    }
+
+    const ROUNDS: usize = 3000;
+    const SAMPLE_TARGET: Duration = Duration::from_micros(20);
+
+    pub fn run() {
+        let mut contenders = Vec::new();
+        for (case, error) in case_errors() {
+            let expected = error.to_json().into_bytes();
+            let writers: [(&str, Writer); 3] = [
+                ("derive", write_derive),
+                ("serde", write_serde),
+                ("format", write_format),
+            ];
+            for (name, write) in writers {
+                contenders.push((case, name, sampler(error.clone(), write)));
+            }
+            if case == "case1_static" {
+                let mut out: Vec<u8> = Vec::with_capacity(512);
+                let limit: Sample = Box::new(move |iterations| {
+                    let start = Instant::now();
+                    for _ in 0..iterations {
+                        out.clear();
+                        out.extend_from_slice(black_box(expected.as_slice()));
+                        black_box(&out);
+                    }
+                    start.elapsed()
+                });
+                contenders.push((case, "limit", limit));
+            }
+        }
+        let mut contenders: Vec<Contender> = contenders
+            .into_iter()
+            .map(|(case, name, mut sample)| {
+                // Calibrate: enough iterations for a sample of about SAMPLE_TARGET.
+                let mut iterations = 1;
+                while sample(iterations) < SAMPLE_TARGET / 4 {
+                    iterations *= 2;
+                }
+                let per_call = sample(iterations).as_secs_f64() / iterations as f64;
+                Contender {
+                    case,
+                    name,
+                    sample,
+                    iterations: (SAMPLE_TARGET.as_secs_f64() / per_call).max(1.0) as u64,
+                    nanos: Vec::with_capacity(ROUNDS),
+                }
+            })
+            .collect();
+        for _ in 0..ROUNDS {
+            for contender in &mut contenders {
+                let elapsed = (contender.sample)(contender.iterations);
+                contender
+                    .nanos
+                    .push(elapsed.as_secs_f64() * 1e9 / contender.iterations as f64);
+            }
+        }
+        report(&contenders);
+    }
+
+    fn median(values: &mut [f64]) -> f64 {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    }
+
+    fn find<'a>(contenders: &'a [Contender], case: &str, name: &str) -> &'a Contender {
+        contenders
+            .iter()
+            .find(|c| c.case == case && c.name == name)
+            .expect("contender")
+    }
+
+    /// The median over rounds of `a / b`, both measured in the same round.
+    fn ratio(a: &Contender, b: &Contender) -> f64 {
+        let mut ratios: Vec<f64> = a.nanos.iter().zip(&b.nanos).map(|(a, b)| a / b).collect();
+        median(&mut ratios)
+    }
+
+    fn report(contenders: &[Contender]) {
+        println!("{ROUNDS} interleaved rounds; ns per envelope (median); ratios are medians of per-round ratios\n");
+        println!("| case | derive | serde (a) | format (b) | derive/serde | derive/format |");
+        println!("|---|---:|---:|---:|---:|---:|");
+        for (case, _) in case_errors() {
+            let [derive, serde, format] =
+                ["derive", "serde", "format"].map(|name| find(contenders, case, name));
+            let medians = [derive, serde, format].map(|c| median(&mut c.nanos.clone()));
+            println!(
+                "| {case} | {:.1} | {:.1} | {:.1} | {:.3} | {:.3} |",
+                medians[0],
+                medians[1],
+                medians[2],
+                ratio(derive, serde),
+                ratio(derive, format)
+            );
+        }
+        let case1 = find(contenders, "case1_static", "derive");
+        let limit = find(contenders, "case1_static", "limit");
+        let case4 = find(contenders, "case4_transparent", "derive");
+        println!();
+        println!("| comparison | ratio |");
+        println!("|---|---:|");
+        println!(
+            "| limit: one extend_from_slice (ns) | {:.2} |",
+            median(&mut limit.nanos.clone())
+        );
+        println!("| case 1 / limit | {:.3} |", ratio(case1, limit));
+        println!("| case 4 / case 1 | {:.3} |", ratio(case4, case1));
+    }
+}
