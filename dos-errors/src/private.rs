@@ -3,17 +3,17 @@
 use core::fmt;
 use std::time::Duration;
 
+pub use crate::integrations::hooks::*;
 pub use crate::json::{envelope_bytes, envelope_len, tail_bytes, tail_len, JsonStringWriter};
 pub use crate::status::from_checked as status;
-pub use crate::integrations::hooks::*;
 pub use crate::{ApiError, Retryability, Status};
 pub use core::fmt::{Display, Formatter, Result as FmtResult};
 pub use std::borrow::Cow;
 pub use std::collections::BTreeMap;
-#[cfg(feature = "utoipa")]
-pub use utoipa;
 pub use std::string::String;
 pub use std::vec::Vec;
+#[cfg(feature = "utoipa")]
+pub use utoipa;
 
 /// Formats the message of `error` through its `__fmt_message`.
 struct MessageDisplay<'a, E: ?Sized>(&'a E);
