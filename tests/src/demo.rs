@@ -368,8 +368,16 @@ impl DemoConfig {
     /// # Errors
     /// A message when `DEMO_RATE_LIMIT` is set but not a positive integer.
     pub fn from_env() -> Result<Self, String> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) reading the variables through `var`.
+    ///
+    /// # Errors
+    /// A message when `DEMO_RATE_LIMIT` is set but not a positive integer.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let mut config = DemoConfig::default();
-        if let Ok(value) = std::env::var("DEMO_RATE_LIMIT") {
+        if let Some(value) = var("DEMO_RATE_LIMIT") {
             config.rate_limit = value
                 .trim()
                 .parse()

@@ -627,3 +627,23 @@ async fn masked_500s_log_their_internal_detail_once_with_the_request_id() {
     // Public 4xx messages are not logged as hidden errors.
     assert_eq!(client.chat(DEMO, "{").await.status, 400);
 }
+
+#[test]
+fn demo_rate_limit_sets_the_limit() {
+    let config = |value: Option<&str>| {
+        DemoConfig::from_vars(|name| {
+            assert_eq!(name, "DEMO_RATE_LIMIT");
+            value.map(str::to_owned)
+        })
+    };
+    assert_eq!(config(None).map(|config| config.rate_limit), Ok(10));
+    assert_eq!(config(Some("25")).map(|config| config.rate_limit), Ok(25));
+    assert_eq!(config(Some(" 3 ")).map(|config| config.rate_limit), Ok(3));
+    for bad in ["0", "-1", "ten", ""] {
+        assert!(config(Some(bad)).is_err(), "{bad:?}");
+    }
+    let defaults = DemoConfig::default();
+    assert_eq!(defaults.rate_window, Duration::from_secs(10));
+    assert_eq!(defaults.max_body_bytes, 1024 * 1024);
+    assert_eq!(defaults.loading_failures, None);
+}
