@@ -24,7 +24,10 @@
 //! `#[cfg(feature = "…")]` and `#[cfg(not(feature = "…"))]`, so what a derive
 //! generates is decided by the features of `dos-errors` itself: with `axum` on,
 //! every derived type implements `axum::response::IntoResponse`; with it off,
-//! the hook expands to nothing.
+//! the hook expands to nothing. Features stay additive: nothing they generate asks
+//! anything more of a derived type than `ApiError` itself. A derived type must not
+//! also implement `IntoResponse` (or `ResponseError`) by hand while the feature is
+//! on: the impls would conflict.
 //!
 //! # Turning an error into a response
 //!
@@ -38,9 +41,10 @@
 //! With `tracing`, an error whose public message hides its own description
 //! (a 5xx without an explicit message, see [`ApiError`]) logs that description —
 //! its `Display` and `source()` chain, or its `Debug` when it has no `Display` —
-//! once, at error level, when it is turned into a response. The event is emitted
-//! inside the current span: with `integrations::axum::request_span` in front of the routes,
-//! that span carries the request's `x-request-id`.
+//! once, at error level, when the axum or actix-web integration turns it into a
+//! response. The event is emitted inside the current span: with
+//! `integrations::axum::request_span` in front of the routes, that span carries the
+//! request's `x-request-id`. The client still sees only the public message.
 
 use std::borrow::Cow;
 use std::fmt;
