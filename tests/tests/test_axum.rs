@@ -230,3 +230,31 @@ async fn plain_text_errors_become_envelopes() {
         )
     );
 }
+
+#[tokio::test]
+async fn a_panicking_handler_becomes_a_masked_500() {
+    use dos_errors::integrations::axum::panic_response;
+    use tower_http::catch_panic::CatchPanicLayer;
+
+    async fn boom() -> &'static str {
+        panic!("secret state: 0xdeadbeef")
+    }
+    let app = Router::new()
+        .route("/boom", post(boom))
+        .layer(CatchPanicLayer::custom(panic_response));
+    let request = Request::post("/boom").body(Body::empty()).expect("request");
+    let response = app.oneshot(request).await.expect("infallible");
+    let (status, content_type, _, body) = parts(response).await;
+    assert_eq!(
+        (status, content_type.as_deref()),
+        (500, Some("application/json"))
+    );
+    assert_eq!(
+        body,
+        envelope(
+            500,
+            "server_error",
+            "An unexpected error occurred on our servers."
+        )
+    );
+}
