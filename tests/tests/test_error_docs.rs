@@ -1,0 +1,56 @@
+//! The generated "Error Codes" page of the demo service matches the checked-in golden
+//! file. After a deliberate change, regenerate it with
+//! `cargo run --example error_docs > tests/golden/error_codes.md` and review the diff.
+
+use dos_errors::catalog::{markdown, ApiErrorCatalog};
+use dos_errors_tests::demo::DemoError;
+
+const GOLDEN: &str = include_str!("../golden/error_codes.md");
+
+#[test]
+fn error_codes_page_matches_the_golden_file() {
+    let page = markdown::error_codes_page("Error Codes", &DemoError::catalog());
+    if page != GOLDEN {
+        let first_difference = page
+            .lines()
+            .zip(GOLDEN.lines())
+            .position(|(a, b)| a != b)
+            .map_or_else(|| page.lines().count().min(GOLDEN.lines().count()), |n| n);
+        panic!(
+            "the generated page differs from tests/golden/error_codes.md at line {}:\n  generated: {:?}\n  golden:    {:?}",
+            first_difference + 1,
+            page.lines().nth(first_difference),
+            GOLDEN.lines().nth(first_difference)
+        );
+    }
+}
+
+#[test]
+fn page_has_the_seed_shape() {
+    // The seed page's structure: the envelope, then each seed status with triggers,
+    // an example and how to fix it, then the retry advice.
+    let page = GOLDEN;
+    assert!(page.contains("## Error Response Format"));
+    for status in [
+        "## 400 Bad Request",
+        "## 401 Unauthorized",
+        "## 402 Payment Required",
+        "## 429 Too Many Requests",
+        "## 500 Internal Server Error",
+        "## 503 Service Unavailable",
+    ] {
+        let at = page
+            .find(status)
+            .unwrap_or_else(|| panic!("{status} missing"));
+        let section = &page[at..];
+        let end = section[3..].find("\n## ").map_or(section.len(), |n| n + 3);
+        let section = &section[..end];
+        assert!(section.contains("**Common triggers:**"), "{status}");
+        assert!(
+            section.contains("**Example:**\n\n```json\n{\"error\":{"),
+            "{status}"
+        );
+        assert!(section.contains("**How to fix:**"), "{status}");
+    }
+    assert!(page.contains("## Best Practices for Error Handling"));
+}
