@@ -3,6 +3,24 @@
 //! Use it through the runtime crate, which re-exports it: `use dos_errors::ApiError;`.
 //! The attribute reference is on the re-export, `dos_errors::ApiError`.
 //!
+//! ```
+//! use dos_errors::ApiError;
+//!
+//! #[derive(Debug, ApiError)]
+//! enum ChatError {
+//!     #[api_error(status = 400, message = "Missing required field: {field}")]
+//!     MissingField { field: &'static str },
+//!     #[api_error(status = 429, retry_after = 6)]
+//!     RateLimited,
+//! }
+//!
+//! assert_eq!(
+//!     ChatError::MissingField { field: "model" }.to_json(),
+//!     r#"{"error":{"message":"Missing required field: model","type":"invalid_request_error","code":400}}"#
+//! );
+//! assert!(ChatError::RateLimited.is_retryable());
+//! ```
+//!
 //! The pipeline, one module per stage: `ast` builds a typed model of the input
 //! (reading attributes with `attr` and message formats with `fmt`), `valid` checks
 //! the rules that span several attributes and resolves each variant's plan,
