@@ -405,25 +405,25 @@ impl RetryPolicy {
         RetryDecision::RetryAfter(delay)
     }
 
-    /// The jittered backoff, raised to the server's `Retry-After` (plus jitter) if larger.
+    /// The server's `Retry-After` (plus up to 10% jitter) when it gave one, else the
+    /// jittered backoff. The server knows when capacity returns: its delay is used as
+    /// given, neither shortened nor stretched beyond the 10% that spreads out clients
+    /// sent the same date.
     fn delay(&self, retries_so_far: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(minimum) = retry_after {
+            let extra = match self.jitter {
+                Jitter::None => Duration::ZERO,
+                Jitter::Full | Jitter::Equal => self.rng.duration_up_to(minimum / 10),
+            };
+            return minimum.saturating_add(extra);
+        }
         let backoff = self.backoff(retries_so_far);
-        let backoff = match self.jitter {
+        match self.jitter {
             Jitter::None => backoff,
             Jitter::Full => self.rng.duration_up_to(backoff),
             Jitter::Equal => {
                 let half = backoff / 2;
                 half + self.rng.duration_up_to(backoff - half)
-            }
-        };
-        match retry_after {
-            None => backoff,
-            Some(minimum) => {
-                let extra = match self.jitter {
-                    Jitter::None => Duration::ZERO,
-                    Jitter::Full | Jitter::Equal => self.rng.duration_up_to(minimum / 10),
-                };
-                backoff.max(minimum.saturating_add(extra))
             }
         }
     }

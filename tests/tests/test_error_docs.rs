@@ -15,7 +15,7 @@ fn error_codes_page_matches_the_golden_file() {
             .lines()
             .zip(GOLDEN.lines())
             .position(|(a, b)| a != b)
-            .map_or_else(|| page.lines().count().min(GOLDEN.lines().count()), |n| n);
+            .unwrap_or_else(|| page.lines().count().min(GOLDEN.lines().count()));
         panic!(
             "the generated page differs from tests/golden/error_codes.md at line {}:\n  generated: {:?}\n  golden:    {:?}",
             first_difference + 1,

@@ -324,11 +324,17 @@ fn retry_after_is_a_minimum() {
         policy.decide(0, &limited),
         RetryDecision::RetryAfter(Duration::from_secs(7))
     );
-    // A Retry-After shorter than the backoff does not shorten it.
-    let short = response(503, &[("retry-after", "0")]);
+    // The server's delay is used as given, also when it is shorter than the backoff
+    // would be (here 1 s): the backoff applies only when the server says nothing.
+    let short = response(503, &[("retry-after", "0.25")]);
     assert_eq!(
         policy.decide(1, &short),
-        RetryDecision::RetryAfter(Duration::from_secs(1))
+        RetryDecision::RetryAfter(Duration::from_millis(250))
+    );
+    let long = response(503, &[("retry-after", "20")]);
+    assert_eq!(
+        policy.decide(1, &long),
+        RetryDecision::RetryAfter(Duration::from_secs(20))
     );
     // With jitter, at most 10% is added, never anything taken away.
     let jittered = RetryPolicy::default().seed(42);
@@ -744,7 +750,7 @@ proptest! {
         let retry_after = Duration::from_millis(retry_after_ms);
         let delay = policy.decide(retries, &err).delay().unwrap();
         prop_assert!(delay >= retry_after);
-        prop_assert!(delay <= (retry_after + retry_after / 10).max(policy.backoff(retries)));
+        prop_assert!(delay <= retry_after + retry_after / 10);
     }
 
     #[test]
