@@ -14,7 +14,8 @@ pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
     let original = input.original;
     let ident = &original.ident;
     let variants = input.variants();
-    let mut bounds = Bounds::new(&original.generics);
+    let (impl_generics, ty_generics, _) = original.generics.split_for_impl();
+    let mut bounds = Bounds::new(quote!(#ident #ty_generics), &original.generics);
     collect_bounds(&mut bounds, variants, plans);
 
     let arms = |body: &dyn Fn(&Variant, &Plan) -> Arm| -> TokenStream {
@@ -113,8 +114,8 @@ pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
 
     let catalog = catalog_body(input, plans);
     let checks = retry_after_checks(plans);
-    let (impl_generics, ty_generics, _) = original.generics.split_for_impl();
     let where_clause = bounds.where_clause(&original.generics);
+    let self_ty = bounds.self_ty();
 
     quote! {
         #[automatically_derived]
@@ -138,8 +139,8 @@ pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
         #checks
         ::dos_errors::__private::derive_hooks! {
             impl_generics = { #impl_generics },
-            self_ty = { #ident #ty_generics },
-            where_clause = { #where_clause Self: ::dos_errors::ApiError, },
+            self_ty = { #self_ty },
+            where_clause = { #where_clause #self_ty: ::dos_errors::ApiError, },
         }
     }
 }

@@ -12,14 +12,18 @@ use syn::{Generics, Type};
 
 /// Collects predicates, each once, for the type parameters of `generics`.
 pub struct Bounds {
+    /// The derived type with its parameters, `Name<T, U>`: predicates name it rather
+    /// than `Self`, so hooks can reuse the where clause in impls of other types.
+    self_ty: TokenStream,
     params: BTreeSet<String>,
     seen: BTreeSet<String>,
     predicates: Vec<TokenStream>,
 }
 
 impl Bounds {
-    pub fn new(generics: &Generics) -> Self {
+    pub fn new(self_ty: TokenStream, generics: &Generics) -> Self {
         Bounds {
+            self_ty,
             params: generics
                 .type_params()
                 .map(|param| param.ident.to_string())
@@ -40,12 +44,14 @@ impl Bounds {
         }
     }
 
-    /// Requires a bound on `Self` (generic types only; a concrete `Self` needs none).
+    /// Requires a bound on the derived type itself (generic types only; a concrete
+    /// type needs none).
     pub fn require_self(&mut self, bound: TokenStream) {
         if self.params.is_empty() {
             return;
         }
-        let predicate = quote!(Self: #bound);
+        let self_ty = &self.self_ty;
+        let predicate = quote!(#self_ty: #bound);
         if self.seen.insert(predicate.to_string()) {
             self.predicates.push(predicate);
         }
@@ -57,6 +63,11 @@ impl Bounds {
             TokenTree::Group(group) => self.mentions_param(group.stream()),
             _ => false,
         })
+    }
+
+    /// The derived type with its parameters.
+    pub fn self_ty(&self) -> &TokenStream {
+        &self.self_ty
     }
 
     /// The `where` clause: the user's predicates, then ours, always ending in a comma.

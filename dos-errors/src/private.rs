@@ -115,8 +115,9 @@ pub fn transparent<T: ApiError + ?Sized>(field: &T) -> &T {
 ///
 /// Contract (the derive always emits exactly this shape):
 /// `impl_generics = { <…> or nothing }, self_ty = { Type<…> },
-///  where_clause = { where …, Self: ApiError, }` — the where clause always starts
-/// with `where` and ends with a comma, so hooks may append predicates.
+///  where_clause = { where …, Type<…>: ApiError, }` — the where clause always starts
+/// with `where` and ends with a comma, so hooks may append predicates, and it never
+/// says `Self`, so it also fits impls of other types (`From<Type> for actix_web::Error`).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __derive_hooks {

@@ -365,8 +365,8 @@ async fn actix_logs_the_masked_500_once() {
     assert!(!got.body.contains("pool"));
 }
 
-/// The conversion's where clause is rewritten token by token: a long one must not
-/// reach the recursion limit.
+/// The conversion reuses the derive's where clause (inferred bounds included) in an
+/// impl for another type: generic types with long clauses convert.
 #[test]
 fn long_where_clauses_convert() {
     #[derive(Debug, ApiError)]

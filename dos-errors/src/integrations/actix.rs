@@ -195,9 +195,8 @@ pub fn json_error(error: JsonPayloadError, _request: &HttpRequest) -> actix_web:
 
 /// Adds `From<Type> for actix_web::Error` to derived types when the `actix-web` feature is on.
 ///
-/// The derive's where clause names the type `Self`; in this impl `Self` is
-/// `actix_web::Error`, so each top-level `Self` is replaced by the type first,
-/// eight tokens per step to stay far from the recursion limit.
+/// The derive's where clause names the type itself, never `Self` (which here would
+/// be `actix_web::Error`), so it is used as it is.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __hook_actix {
@@ -206,63 +205,6 @@ macro_rules! __hook_actix {
         self_ty = { $($self_ty:tt)* },
         where_clause = { $($where_clause:tt)* },
     ) => {
-        $crate::__hook_actix! {
-            @where [$($impl_generics)*] [$($self_ty)*] [] $($where_clause)*
-        }
-    };
-    (@where [$($impl_generics:tt)*] [$($self_ty:tt)*] [$($done:tt)*] Self $($rest:tt)*) => {
-        $crate::__hook_actix! {
-            @where [$($impl_generics)*] [$($self_ty)*] [$($done)* $($self_ty)*] $($rest)*
-        }
-    };
-    (@where [$($impl_generics:tt)*] [$($self_ty:tt)*] [$($done:tt)*] $a:tt Self $($rest:tt)*) => {
-        $crate::__hook_actix! {
-            @where [$($impl_generics)*] [$($self_ty)*] [$($done)* $a $($self_ty)*] $($rest)*
-        }
-    };
-    (@where [$($impl_generics:tt)*] [$($self_ty:tt)*] [$($done:tt)*] $a:tt $b:tt Self $($rest:tt)*) => {
-        $crate::__hook_actix! {
-            @where [$($impl_generics)*] [$($self_ty)*] [$($done)* $a $b $($self_ty)*] $($rest)*
-        }
-    };
-    (@where [$($impl_generics:tt)*] [$($self_ty:tt)*] [$($done:tt)*] $a:tt $b:tt $c:tt Self $($rest:tt)*) => {
-        $crate::__hook_actix! {
-            @where [$($impl_generics)*] [$($self_ty)*] [$($done)* $a $b $c $($self_ty)*] $($rest)*
-        }
-    };
-    (@where [$($impl_generics:tt)*] [$($self_ty:tt)*] [$($done:tt)*] $a:tt $b:tt $c:tt $d:tt Self $($rest:tt)*) => {
-        $crate::__hook_actix! {
-            @where [$($impl_generics)*] [$($self_ty)*] [$($done)* $a $b $c $d $($self_ty)*] $($rest)*
-        }
-    };
-    (@where [$($impl_generics:tt)*] [$($self_ty:tt)*] [$($done:tt)*] $a:tt $b:tt $c:tt $d:tt $e:tt Self $($rest:tt)*) => {
-        $crate::__hook_actix! {
-            @where [$($impl_generics)*] [$($self_ty)*] [$($done)* $a $b $c $d $e $($self_ty)*] $($rest)*
-        }
-    };
-    (@where [$($impl_generics:tt)*] [$($self_ty:tt)*] [$($done:tt)*] $a:tt $b:tt $c:tt $d:tt $e:tt $f:tt Self $($rest:tt)*) => {
-        $crate::__hook_actix! {
-            @where [$($impl_generics)*] [$($self_ty)*] [$($done)* $a $b $c $d $e $f $($self_ty)*] $($rest)*
-        }
-    };
-    (@where [$($impl_generics:tt)*] [$($self_ty:tt)*] [$($done:tt)*] $a:tt $b:tt $c:tt $d:tt $e:tt $f:tt $g:tt Self $($rest:tt)*) => {
-        $crate::__hook_actix! {
-            @where [$($impl_generics)*] [$($self_ty)*] [$($done)* $a $b $c $d $e $f $g $($self_ty)*] $($rest)*
-        }
-    };
-    // None of the next 8 tokens is `Self` (the arms above did not match): take them all.
-    (@where [$($impl_generics:tt)*] [$($self_ty:tt)*] [$($done:tt)*] $a:tt $b:tt $c:tt $d:tt $e:tt $f:tt $g:tt $h:tt $($rest:tt)*) => {
-        $crate::__hook_actix! {
-            @where [$($impl_generics)*] [$($self_ty)*] [$($done)* $a $b $c $d $e $f $g $h] $($rest)*
-        }
-    };
-    // Fewer than 8 tokens left, none of them `Self`.
-    (@where [$($impl_generics:tt)*] [$($self_ty:tt)*] [$($done:tt)*] $($last:tt)+) => {
-        $crate::__hook_actix! {
-            @where [$($impl_generics)*] [$($self_ty)*] [$($done)* $($last)+]
-        }
-    };
-    (@where [$($impl_generics:tt)*] [$($self_ty:tt)*] [$($where_clause:tt)*]) => {
         #[automatically_derived]
         impl $($impl_generics)* ::core::convert::From<$($self_ty)*>
             for $crate::__private::actix_web::Error
