@@ -9,27 +9,41 @@ use core::fmt;
 
 /// How one byte is written inside a JSON string: `0` means as itself, anything else
 /// is the character after the backslash (`u` for a `\u00XX` escape).
+///
+/// The one definition of JSON escaping. A macro, so the compile-time encoders below
+/// use it inline: the compile-time interpreter pays for every call, and copies a
+/// whole `const` array each time it indexes one, so they avoid both.
+macro_rules! escape_kind {
+    ($byte:expr) => {
+        match $byte {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x09 => b't',
+            0x0A => b'n',
+            0x0C => b'f',
+            0x0D => b'r',
+            0x00..=0x1F => b'u',
+            _ => 0,
+        }
+    };
+}
+
+/// [`escape_kind!`] of every byte, for the run-time writer.
 const ESCAPE: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = b'u';
+    while byte < 256 {
+        table[byte] = escape_kind!(byte as u8);
         byte += 1;
     }
-    table[0x08] = b'b';
-    table[0x09] = b't';
-    table[0x0A] = b'n';
-    table[0x0C] = b'f';
-    table[0x0D] = b'r';
-    table[b'"' as usize] = b'"';
-    table[b'\\' as usize] = b'\\';
     table
 };
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// The escape sequence of `byte` (up to 6 bytes) and its length; length 0 means no escape.
-const fn escape_sequence(byte: u8) -> ([u8; 6], usize) {
+fn escape_sequence(byte: u8) -> ([u8; 6], usize) {
     match ESCAPE[byte as usize] {
         0 => ([0; 6], 0),
         b'u' => (
@@ -178,74 +192,115 @@ pub(crate) fn write_envelope_head(out: &mut Vec<u8>) {
     out.extend_from_slice(ENVELOPE_HEAD);
 }
 
-/// Encodes an envelope (or, without a message, only its tail) into an array of
-/// `N` bytes at compile time. Returns the array and the full length, which may
-/// exceed `N`: bytes past `N` are counted but not written, so `encode::<0>` measures.
-const fn encode<const N: usize>(
-    message: Option<&str>,
-    error_type: &str,
-    code: u16,
-) -> ([u8; N], usize) {
-    let mut out = [0u8; N];
-    let mut at = 0;
-    let (digits, digits_len) = u16_digits(code);
-    // (bytes, escape them?) in order; a missing message leaves out the head too.
-    let parts: [(&[u8], bool); 7] = match message {
-        Some(message) => [
-            (ENVELOPE_HEAD, false),
-            (message.as_bytes(), true),
-            (ENVELOPE_TYPE, false),
-            (error_type.as_bytes(), true),
-            (ENVELOPE_CODE, false),
-            (digits.split_at(5 - digits_len).1, false),
-            (ENVELOPE_TAIL, false),
-        ],
-        None => [
-            (b"", false),
-            (b"", false),
-            (ENVELOPE_TYPE, false),
-            (error_type.as_bytes(), true),
-            (ENVELOPE_CODE, false),
-            (digits.split_at(5 - digits_len).1, false),
-            (ENVELOPE_TAIL, false),
-        ],
+/// The parts of an envelope in order, each with whether it is escaped; without a
+/// message, only the parts of its tail (the others are empty).
+const fn parts<'a>(
+    message: Option<&'a str>,
+    error_type: &'a str,
+    digits: &'a [u8],
+) -> [(&'a [u8], bool); 7] {
+    let (head, message) = match message {
+        Some(message) => (ENVELOPE_HEAD, message.as_bytes()),
+        None => (b"".as_slice(), b"".as_slice()),
     };
+    [
+        (head, false),
+        (message, true),
+        (ENVELOPE_TYPE, false),
+        (error_type.as_bytes(), true),
+        (ENVELOPE_CODE, false),
+        (digits, false),
+        (ENVELOPE_TAIL, false),
+    ]
+}
+
+// The `const fn`s below run in the compile-time interpreter for every variant of
+// every derived type, which makes them a large part of a derive's compile time: they
+// do as little per byte as they can. Lengths are counted without writing, plain
+// parts are copied without looking at their bytes.
+
+/// The length of the encoded `parts`.
+const fn encoded_len(parts: &[(&[u8], bool); 7]) -> usize {
+    let mut len = 0;
     let mut part = 0;
     while part < parts.len() {
         let (bytes, escape) = parts[part];
+        len += bytes.len();
+        if escape {
+            let mut index = 0;
+            while index < bytes.len() {
+                len += match escape_kind!(bytes[index]) {
+                    0 => 0,
+                    b'u' => 5,
+                    _ => 1,
+                };
+                index += 1;
+            }
+        }
+        part += 1;
+    }
+    len
+}
+
+/// The encoded `parts` as an array of exactly `N` bytes. Panics (a compile-time
+/// error in a `const`) unless `N` is their [`encoded_len`].
+const fn encode<const N: usize>(parts: &[(&[u8], bool); 7], wrong_len: &str) -> [u8; N] {
+    let mut out = [0u8; N];
+    let mut at = 0;
+    let mut part = 0;
+    while part < parts.len() {
+        let (bytes, escape) = parts[part];
+        if at + bytes.len() > N {
+            panic!("{}", wrong_len);
+        }
         let mut index = 0;
         while index < bytes.len() {
-            let (sequence, len) = if escape {
-                escape_sequence(bytes[index])
-            } else {
-                ([0; 6], 0)
-            };
-            if len == 0 {
-                if at < N {
-                    out[at] = bytes[index];
-                }
-                at += 1;
-            } else {
-                let mut k = 0;
-                while k < len {
-                    if at < N {
-                        out[at] = sequence[k];
-                    }
+            let byte = bytes[index];
+            match if escape { escape_kind!(byte) } else { 0 } {
+                0 => {
+                    out[at] = byte;
                     at += 1;
-                    k += 1;
+                }
+                b'u' => {
+                    if at + 6 > N {
+                        panic!("{}", wrong_len);
+                    }
+                    out[at] = b'\\';
+                    out[at + 1] = b'u';
+                    out[at + 2] = b'0';
+                    out[at + 3] = b'0';
+                    out[at + 4] = HEX[(byte >> 4) as usize];
+                    out[at + 5] = HEX[(byte & 0xF) as usize];
+                    at += 6;
+                }
+                kind => {
+                    if at + 2 > N {
+                        panic!("{}", wrong_len);
+                    }
+                    out[at] = b'\\';
+                    out[at + 1] = kind;
+                    at += 2;
                 }
             }
             index += 1;
         }
         part += 1;
     }
-    (out, at)
+    if at != N {
+        panic!("{}", wrong_len);
+    }
+    out
 }
 
 /// The length of [`envelope_bytes`]'s result: used as its array length.
 #[must_use]
 pub const fn envelope_len(message: &str, error_type: &str, code: u16) -> usize {
-    encode::<0>(Some(message), error_type, code).1
+    let (digits, len) = u16_digits(code);
+    encoded_len(&parts(
+        Some(message),
+        error_type,
+        digits.split_at(5 - len).1,
+    ))
 }
 
 /// The complete compact JSON envelope as a byte array, computed at compile time by
@@ -255,15 +310,18 @@ pub const fn envelope_len(message: &str, error_type: &str, code: u16) -> usize {
 /// with another `N` is a compile-time error.
 #[must_use]
 pub const fn envelope_bytes<const N: usize>(message: &str, error_type: &str, code: u16) -> [u8; N] {
-    let (out, len) = encode::<N>(Some(message), error_type, code);
-    assert!(len == N, "envelope_bytes: N must be envelope_len(..)");
-    out
+    let (digits, len) = u16_digits(code);
+    encode(
+        &parts(Some(message), error_type, digits.split_at(5 - len).1),
+        "envelope_bytes: N must be envelope_len(..)",
+    )
 }
 
 /// The length of [`tail_bytes`]'s result.
 #[must_use]
 pub const fn tail_len(error_type: &str, code: u16) -> usize {
-    encode::<0>(None, error_type, code).1
+    let (digits, len) = u16_digits(code);
+    encoded_len(&parts(None, error_type, digits.split_at(5 - len).1))
 }
 
 /// Everything after the message, `","type":"…","code":…}}`, at compile time.
@@ -271,9 +329,11 @@ pub const fn tail_len(error_type: &str, code: u16) -> usize {
 /// `N` must be [`tail_len`] of the same arguments.
 #[must_use]
 pub const fn tail_bytes<const N: usize>(error_type: &str, code: u16) -> [u8; N] {
-    let (out, len) = encode::<N>(None, error_type, code);
-    assert!(len == N, "tail_bytes: N must be tail_len(..)");
-    out
+    let (digits, len) = u16_digits(code);
+    encode(
+        &parts(None, error_type, digits.split_at(5 - len).1),
+        "tail_bytes: N must be tail_len(..)",
+    )
 }
 
 #[cfg(test)]
@@ -292,6 +352,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn compile_time_envelopes_equal_run_time_ones() {
+        const MESSAGE: &str = "quote \" backslash \\ nl \n bell \u{7} del \u{7f} é 😀";
+        const TYPE: &str = "odd\ttype";
+        const LEN: usize = envelope_len(MESSAGE, TYPE, 429);
+        const JSON: [u8; LEN] = envelope_bytes(MESSAGE, TYPE, 429);
+        const TAIL_LEN: usize = tail_len(TYPE, 503);
+        const TAIL: [u8; TAIL_LEN] = tail_bytes(TYPE, 503);
+        let mut out = Vec::new();
+        write_envelope(&mut out, MESSAGE, TYPE, 429);
+        assert_eq!(JSON, out.as_slice());
+        out.clear();
+        write_envelope_tail(&mut out, TYPE, 503);
+        assert_eq!(TAIL, out.as_slice());
+    }
+
+    #[test]
+    #[should_panic = "envelope_bytes: N must be envelope_len(..)"]
+    fn a_longer_array_is_refused() {
+        let _ = envelope_bytes::<80>("message \n", "type", 400);
+    }
+
+    #[test]
+    #[should_panic = "tail_bytes: N must be tail_len(..)"]
+    fn a_shorter_array_is_refused() {
+        let _ = tail_bytes::<24>("type\u{1}", 400);
     }
 
     #[test]
