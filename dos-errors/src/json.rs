@@ -245,8 +245,21 @@ const fn encoded_len(parts: &[(&[u8], bool); 7]) -> usize {
 /// The encoded `parts` as an array of exactly `N` bytes. Panics (a compile-time
 /// error in a `const`) unless `N` is their [`encoded_len`].
 const fn encode<const N: usize>(parts: &[(&[u8], bool); 7], wrong_len: &str) -> [u8; N] {
-    let mut out = [0u8; N];
-    let mut at = 0;
+    let (out, at) = encode_at([0u8; N], 0, parts, wrong_len);
+    if at != N {
+        panic!("{}", wrong_len);
+    }
+    out
+}
+
+/// Writes the encoded `parts` into `out` from `at` on; returns `out` and the end.
+/// Panics if they do not fit.
+const fn encode_at<const N: usize>(
+    mut out: [u8; N],
+    mut at: usize,
+    parts: &[(&[u8], bool); 7],
+    wrong_len: &str,
+) -> ([u8; N], usize) {
     let mut part = 0;
     while part < parts.len() {
         let (bytes, escape) = parts[part];
@@ -286,10 +299,64 @@ const fn encode<const N: usize>(parts: &[(&[u8], bool); 7], wrong_len: &str) -> 
         }
         part += 1;
     }
-    if at != N {
-        panic!("{}", wrong_len);
+    (out, at)
+}
+
+/// The tails (see [`tail_bytes`]) of every error status with its default type,
+/// built once here rather than once per derived variant, one after the other.
+const DEFAULT_TAILS: [u8; DEFAULT_TAIL_ENDS[DEFAULT_TAIL_ENDS.len() - 1]] = {
+    let mut out = [0u8; DEFAULT_TAIL_ENDS[DEFAULT_TAIL_ENDS.len() - 1]];
+    let mut at = 0;
+    let mut code = 400;
+    while code <= 599 {
+        let (digits, len) = u16_digits(code);
+        let error_type = crate::status::from_checked(code).default_type();
+        (out, at) = encode_at(
+            out,
+            at,
+            &parts(None, error_type, digits.split_at(5 - len).1),
+            "",
+        );
+        code += 1;
     }
     out
+};
+
+/// Where the tail of status `400 + i` ends in [`DEFAULT_TAILS`].
+const DEFAULT_TAIL_ENDS: [usize; 200] = {
+    let mut ends = [0; 200];
+    let mut end = 0;
+    let mut code = 400;
+    while code <= 599 {
+        end += tail_len(crate::status::from_checked(code).default_type(), code);
+        ends[(code - 400) as usize] = end;
+        code += 1;
+    }
+    ends
+};
+
+/// The tail for `error_type` and `code`, when it was built in advance: when
+/// `error_type` is the default type of the error status `code`.
+pub(crate) const fn default_tail(error_type: &str, code: u16) -> Option<&'static [u8]> {
+    let Some(status) = crate::Status::new(code) else {
+        return None;
+    };
+    let (given, default) = (error_type.as_bytes(), status.default_type().as_bytes());
+    if given.len() != default.len() {
+        return None;
+    }
+    let mut index = 0;
+    while index < given.len() {
+        if given[index] != default[index] {
+            return None;
+        }
+        index += 1;
+    }
+    let ends: &[usize; 200] = &DEFAULT_TAIL_ENDS;
+    let index = (code - 400) as usize;
+    let start = if index == 0 { 0 } else { ends[index - 1] };
+    let tails: &'static [u8] = &DEFAULT_TAILS;
+    Some(tails.split_at(ends[index]).0.split_at(start).1)
 }
 
 /// The length of [`envelope_bytes`]'s result: used as its array length.
@@ -368,6 +435,18 @@ mod tests {
         out.clear();
         write_envelope_tail(&mut out, TYPE, 503);
         assert_eq!(TAIL, out.as_slice());
+    }
+
+    #[test]
+    fn default_tails_are_the_tails_of_default_types() {
+        for code in 400..=599 {
+            let default_type = crate::status::from_checked(code).default_type();
+            let mut out = Vec::new();
+            write_envelope_tail(&mut out, default_type, code);
+            assert_eq!(default_tail(default_type, code), Some(out.as_slice()));
+            assert_eq!(default_tail("custom_error", code), None);
+        }
+        assert_eq!(default_tail("server_error", 600), None);
     }
 
     #[test]

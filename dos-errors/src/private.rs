@@ -4,7 +4,7 @@ use core::fmt;
 use std::time::Duration;
 
 pub use crate::integrations::hooks::*;
-pub use crate::json::{envelope_bytes, envelope_len, tail_bytes, tail_len, JsonStringWriter};
+pub use crate::json::{envelope_bytes, envelope_len, JsonStringWriter};
 pub use crate::status::from_checked as status;
 pub use crate::{ApiError, Retryability, Status};
 pub use core::fmt::{Display, Formatter, Result as FmtResult};
@@ -29,9 +29,27 @@ pub fn message_string<E: ApiError + ?Sized>(error: &E) -> String {
     MessageDisplay(error).to_string()
 }
 
-/// Appends an envelope whose message is formatted now and whose tail
-/// (`","type":"…","code":…}}`) was prepared by the derive.
-pub fn write_envelope_formatting<E: ApiError + ?Sized>(out: &mut Vec<u8>, error: &E, tail: &[u8]) {
+/// Everything after the message of a derived variant's envelope:
+/// `","type":"…","code":…}}`.
+#[derive(Debug, Clone, Copy)]
+pub enum Tail {
+    /// Built in advance: the type is the status's default.
+    Built(&'static [u8]),
+    /// Written when needed: a type of the variant's own.
+    Custom(&'static str, u16),
+}
+
+/// The [`Tail`] of a variant: built in advance when it can be, at no cost per variant.
+#[must_use]
+pub const fn tail(error_type: &'static str, code: u16) -> Tail {
+    match crate::json::default_tail(error_type, code) {
+        Some(bytes) => Tail::Built(bytes),
+        None => Tail::Custom(error_type, code),
+    }
+}
+
+/// Appends an envelope whose message is formatted now.
+pub fn write_envelope_formatting<E: ApiError + ?Sized>(out: &mut Vec<u8>, error: &E, tail: Tail) {
     crate::json::write_envelope_head(out);
     // Writing into a Vec cannot fail; a Display impl returning an error leaves
     // the text written so far, and the envelope stays well-formed.
@@ -39,7 +57,10 @@ pub fn write_envelope_formatting<E: ApiError + ?Sized>(out: &mut Vec<u8>, error:
         &mut JsonStringWriter::new(out),
         format_args!("{}", MessageDisplay(error)),
     );
-    out.extend_from_slice(tail);
+    match tail {
+        Tail::Built(bytes) => out.extend_from_slice(bytes),
+        Tail::Custom(error_type, code) => crate::json::write_envelope_tail(out, error_type, code),
+    }
 }
 
 /// The retryability of a variant with `retryable = true` on `status`.
@@ -160,16 +181,13 @@ macro_rules! __write_static_envelope {
     }};
 }
 
-/// Appends an envelope whose message is formatted now; everything after the
-/// message is prepared at compile time.
+/// Appends an envelope whose message is formatted now.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __write_formatted_envelope {
     ($out:expr, $error:expr, $error_type:expr, $code:expr) => {{
-        const TYPE: &str = $error_type;
-        const LEN: usize = $crate::__private::tail_len(TYPE, $code);
-        const TAIL: [u8; LEN] = $crate::__private::tail_bytes(TYPE, $code);
-        $crate::__private::write_envelope_formatting($out, $error, &TAIL);
+        const TAIL: $crate::__private::Tail = $crate::__private::tail($error_type, $code);
+        $crate::__private::write_envelope_formatting($out, $error, TAIL);
     }};
 }
 
