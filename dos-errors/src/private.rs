@@ -173,10 +173,9 @@ pub use crate::__derive_hooks as derive_hooks;
 #[macro_export]
 macro_rules! __write_static_envelope {
     ($out:expr, $message:expr, $error_type:expr, $code:expr) => {{
-        const MESSAGE: &str = $message;
-        const TYPE: &str = $error_type;
-        const LEN: usize = $crate::__private::envelope_len(MESSAGE, TYPE, $code);
-        const JSON: [u8; LEN] = $crate::__private::envelope_bytes(MESSAGE, TYPE, $code);
+        // Two items, not four: every `const` item costs build time of its own.
+        const LEN: usize = $crate::__private::envelope_len($message, $error_type, $code);
+        const JSON: [u8; LEN] = $crate::__private::envelope_bytes($message, $error_type, $code);
         $out.extend_from_slice(&JSON);
     }};
 }
