@@ -7,15 +7,23 @@
 //! - `format`: a hand-written `format!`-based writer with its own JSON escaping.
 //!
 //! Case 1 also has `limit`: one `extend_from_slice` of the same final bytes, the
-//! physical limit. Run with `benches/runtime.sh`, which repeats the suite and prints
-//! medians and ratios (see BENCHMARKS.md); or `cargo bench -p dos-errors --bench envelope`.
+//! physical limit. Case 5 decodes a 429 response (`ErrorResponse::from_parts`, against
+//! serde into a borrowing struct and into a `serde_json::Value`) and times
+//! `RetryPolicy::decide` on it.
+//!
+//! `cargo bench -p dos-errors --bench envelope` runs criterion. The numbers in
+//! BENCHMARKS.md come from `cargo bench -p dos-errors --bench envelope -- --ratios`:
+//! all contenders round-robin in one process, medians and medians of ratios.
 
 use std::fmt::{self, Write as _};
 use std::hint::black_box;
+use std::time::Duration;
 
 use criterion::{criterion_group, Criterion};
+use dos_errors::client::ErrorResponse;
+use dos_errors::retry::RetryPolicy;
 use dos_errors::ApiError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, ApiError)]
 enum ChatError {
@@ -173,6 +181,59 @@ fn write_format(out: &mut Vec<u8>, error: &ChatError) {
     out.extend_from_slice(json.as_bytes());
 }
 
+// ---- case 5: decoding a response, deciding a retry ---------------------------------
+
+const RESPONSE_STATUS: u16 = 429;
+const RESPONSE_HEADERS: &[(&str, &str)] = &[
+    ("content-type", "application/json"),
+    ("x-request-id", "req_8f2c7d"),
+    ("Retry-After", "20"),
+];
+const RESPONSE_BODY: &[u8] = br#"{"error":{"message":"Rate limit exceeded: 10 requests per minute","type":"rate_limit_error","code":429}}"#;
+
+fn decode() -> ErrorResponse {
+    ErrorResponse::from_parts(
+        black_box(RESPONSE_STATUS),
+        black_box(RESPONSE_HEADERS),
+        black_box(RESPONSE_BODY),
+    )
+}
+
+#[derive(Deserialize)]
+struct Decoded<'a> {
+    #[serde(borrow)]
+    error: DecodedBody<'a>,
+}
+
+#[derive(Deserialize)]
+struct DecodedBody<'a> {
+    message: &'a str,
+    #[serde(rename = "type")]
+    error_type: &'a str,
+    code: u16,
+}
+
+/// Baseline (a) for decoding: a borrowing `#[derive(Deserialize)]` struct and the
+/// `Retry-After` seconds parsed by hand.
+fn decode_serde() -> Option<(Decoded<'static>, Option<u64>)> {
+    let decoded: Decoded = serde_json::from_slice(black_box(RESPONSE_BODY)).ok()?;
+    let retry_after = black_box(RESPONSE_HEADERS)
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("retry-after"))
+        .and_then(|(_, value)| value.trim().parse().ok());
+    Some((decoded, retry_after))
+}
+
+/// Baseline (b) for decoding: an untyped `serde_json::Value` and the same header parsing.
+fn decode_value() -> Option<(serde_json::Value, Option<u64>)> {
+    let value: serde_json::Value = serde_json::from_slice(black_box(RESPONSE_BODY)).ok()?;
+    let retry_after = black_box(RESPONSE_HEADERS)
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("retry-after"))
+        .and_then(|(_, value)| value.trim().parse().ok());
+    Some((value, retry_after))
+}
+
 // ---- the benchmarks ----------------------------------------------------------------
 
 fn envelopes(c: &mut Criterion) {
@@ -221,7 +282,32 @@ fn envelopes(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, envelopes);
+fn client(c: &mut Criterion) {
+    let response = decode();
+    assert_eq!(response.retry_after(), Some(Duration::from_secs(20)));
+    // The baselines decode the same thing.
+    let (decoded, retry_after) = decode_serde().unwrap();
+    let DecodedBody {
+        message,
+        error_type,
+        code,
+    } = decoded.error;
+    assert_eq!(
+        (message, error_type, code, retry_after),
+        (&*response.message(), response.error_type(), 429, Some(20))
+    );
+    let policy = RetryPolicy::default();
+    let mut group = c.benchmark_group("case5_client");
+    group.bench_function("from_parts", |b| b.iter(decode));
+    group.bench_function("serde", |b| b.iter(decode_serde));
+    group.bench_function("value", |b| b.iter(decode_value));
+    group.bench_function("decide", |b| {
+        b.iter(|| policy.decide(black_box(0), black_box(&response)));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, envelopes, client);
 
 fn main() {
     if std::env::args().any(|arg| arg == "--ratios") {
@@ -236,7 +322,7 @@ fn main() {
 /// from other processes hits all of them alike; prints medians and the median of
 /// the per-round ratios, the numbers BENCHMARKS.md records.
 mod interleaved {
-    use std::time::{Duration, Instant};
+    use std::time::Instant;
 
     use super::*;
 
@@ -246,17 +332,24 @@ mod interleaved {
     /// One way of writing an envelope.
     type Writer = fn(&mut Vec<u8>, &ChatError);
 
-    /// A sample of `iterations` calls of `write` into one reused buffer.
-    fn sampler(error: ChatError, write: Writer) -> Sample {
-        let mut out: Vec<u8> = Vec::with_capacity(512);
+    /// A sample of `iterations` calls of `f`.
+    fn sampler<T>(mut f: impl FnMut() -> T + 'static) -> Sample {
         Box::new(move |iterations| {
             let start = Instant::now();
             for _ in 0..iterations {
-                out.clear();
-                write(&mut out, black_box(&error));
-                black_box(&out);
+                black_box(f());
             }
             start.elapsed()
+        })
+    }
+
+    /// A sample of `iterations` calls of `write` into one reused buffer.
+    fn writer(error: ChatError, write: Writer) -> Sample {
+        let mut out: Vec<u8> = Vec::with_capacity(512);
+        sampler(move || {
+            out.clear();
+            write(&mut out, black_box(&error));
+            black_box(out.len())
         })
     }
 
@@ -285,22 +378,28 @@ mod interleaved {
                 ("format", write_format),
             ];
             for (name, write) in writers {
-                contenders.push((case, name, sampler(error.clone(), write)));
+                contenders.push((case, name, writer(error.clone(), write)));
             }
             if case == "case1_static" {
                 let mut out: Vec<u8> = Vec::with_capacity(512);
-                let limit: Sample = Box::new(move |iterations| {
-                    let start = Instant::now();
-                    for _ in 0..iterations {
-                        out.clear();
-                        out.extend_from_slice(black_box(expected.as_slice()));
-                        black_box(&out);
-                    }
-                    start.elapsed()
+                let limit = sampler(move || {
+                    out.clear();
+                    out.extend_from_slice(black_box(expected.as_slice()));
+                    black_box(out.len())
                 });
                 contenders.push((case, "limit", limit));
             }
         }
+        let response = decode();
+        let policy = RetryPolicy::default();
+        contenders.push(("case5_client", "from_parts", sampler(decode)));
+        contenders.push(("case5_client", "serde", sampler(decode_serde)));
+        contenders.push(("case5_client", "value", sampler(decode_value)));
+        contenders.push((
+            "case5_client",
+            "decide",
+            sampler(move || policy.decide(black_box(0), black_box(&response))),
+        ));
         let mut contenders: Vec<Contender> = contenders
             .into_iter()
             .map(|(case, name, mut sample)| {
@@ -377,5 +476,21 @@ mod interleaved {
         );
         println!("| case 1 / limit | {:.3} |", ratio(case1, limit));
         println!("| case 4 / case 1 | {:.3} |", ratio(case4, case1));
+
+        let [from_parts, serde, value, decide] = ["from_parts", "serde", "value", "decide"]
+            .map(|name| find(contenders, "case5_client", name));
+        let medians = [from_parts, serde, value, decide].map(|c| median(&mut c.nanos.clone()));
+        println!();
+        println!("| case 5 | from_parts | serde struct (a) | serde Value (b) | from_parts/serde | from_parts/Value | decide |");
+        println!("|---|---:|---:|---:|---:|---:|---:|");
+        println!(
+            "| 429 seed envelope + Retry-After | {:.1} | {:.1} | {:.1} | {:.3} | {:.3} | {:.1} |",
+            medians[0],
+            medians[1],
+            medians[2],
+            ratio(from_parts, serde),
+            ratio(from_parts, value),
+            medians[3]
+        );
     }
 }
