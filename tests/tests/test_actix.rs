@@ -9,6 +9,9 @@ use std::time::Duration;
 
 use actix_web::{web, App, HttpResponse, HttpServer};
 use dos_errors::ApiError;
+use support::{client, send, Reply};
+
+mod support;
 
 #[derive(Debug, thiserror::Error, ApiError)]
 enum ShopError {
@@ -128,42 +131,6 @@ async fn start_axum() -> SocketAddr {
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, app).await });
     addr
-}
-
-#[derive(Debug, PartialEq, Eq)]
-struct Reply {
-    status: u16,
-    content_type: Option<String>,
-    retry_after: Option<String>,
-    body: String,
-}
-
-async fn send(request: reqwest::RequestBuilder) -> Reply {
-    let response = request.send().await.expect("response");
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .map(|value| value.to_str().expect("ascii").to_owned())
-    };
-    let content_type = header("content-type");
-    let retry_after = header("retry-after");
-    let status = response.status().as_u16();
-    let body = response.text().await.expect("body");
-    Reply {
-        status,
-        content_type,
-        retry_after,
-        body,
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client")
 }
 
 fn expected(code: u16, error_type: &str, message: &str, retry_after: Option<&str>) -> Reply {

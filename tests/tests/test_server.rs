@@ -7,15 +7,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use dos_errors_tests::demo::{spawn, DemoConfig};
+use support::{send, Reply};
 
-/// One response, as the client saw it.
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    content_type: Option<String>,
-    retry_after: Option<String>,
-    body: String,
-}
+mod support;
 
 /// A client for one server.
 struct Client {
@@ -25,35 +19,14 @@ struct Client {
 
 impl Client {
     fn new(addr: SocketAddr) -> Self {
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("client");
         Client {
-            http,
+            http: support::client(),
             base: format!("http://{addr}"),
         }
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
-        let response = request.send().await.expect("request");
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .map(|value| value.to_str().expect("ascii").to_owned())
-        };
-        let content_type = header("content-type");
-        let retry_after = header("retry-after");
-        let status = response.status().as_u16();
-        let body = response.text().await.expect("body");
-        Reply {
-            status,
-            content_type,
-            retry_after,
-            body,
-        }
+        send(request).await
     }
 
     async fn get(&self, path: &str, key: Option<&str>) -> Reply {
@@ -61,7 +34,7 @@ impl Client {
         if let Some(key) = key {
             request = request.bearer_auth(key);
         }
-        self.send(request).await
+        send(request).await
     }
 
     /// `POST /v1/chat/completions` with a JSON body.
@@ -76,7 +49,7 @@ impl Client {
             .bearer_auth(key)
             .header("content-type", content_type)
             .body(body.to_owned());
-        self.send(request).await
+        send(request).await
     }
 }
 

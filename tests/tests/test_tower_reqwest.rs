@@ -12,18 +12,13 @@ use dos_errors::integrations::tower::HttpRetryPolicy;
 use dos_errors::retry::{Jitter, RetryPolicy};
 use dos_errors::{ApiError, Retryability};
 use dos_errors_tests::demo::{spawn, DemoConfig};
+use support::client;
 use tower::{Service, ServiceBuilder, ServiceExt};
+
+mod support;
 
 async fn start(config: DemoConfig) -> SocketAddr {
     spawn(config).await.expect("bind a loopback port").0
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client")
 }
 
 /// A tower service sending `http` requests with reqwest, counting its calls.

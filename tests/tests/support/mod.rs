@@ -1,0 +1,43 @@
+//! HTTP helpers shared by the end-to-end tests (`mod support;` in each test file).
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::time::Duration;
+
+/// What the end-to-end tests check of a response.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub retry_after: Option<String>,
+    pub body: String,
+}
+
+/// Sends `request` and keeps what the tests check.
+pub async fn send(request: reqwest::RequestBuilder) -> Reply {
+    let response = request.send().await.expect("response");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|value| value.to_str().expect("ascii").to_owned())
+    };
+    let content_type = header("content-type");
+    let retry_after = header("retry-after");
+    let status = response.status().as_u16();
+    let body = response.text().await.expect("body");
+    Reply {
+        status,
+        content_type,
+        retry_after,
+        body,
+    }
+}
+
+/// A reqwest client for loopback servers: no proxy, bounded waits.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client")
+}
