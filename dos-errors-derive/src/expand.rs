@@ -149,13 +149,26 @@ pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
 /// those errors and not a cascade of "`ApiError` is not implemented".
 pub fn stub(original: &DeriveInput) -> TokenStream {
     let ident = &original.ident;
-    let (impl_generics, ty_generics, where_clause) = original.generics.split_for_impl();
+    let (impl_generics, ty_generics, _) = original.generics.split_for_impl();
+    let self_ty = quote!(#ident #ty_generics);
+    let where_clause =
+        Bounds::new(self_ty.clone(), &original.generics).where_clause(&original.generics);
     quote! {
         #[allow(unused_variables)]
-        impl #impl_generics ::dos_errors::ApiError for #ident #ty_generics #where_clause {
+        impl #impl_generics ::dos_errors::ApiError for #self_ty #where_clause {
             fn status(&self) -> ::dos_errors::Status { ::core::unimplemented!() }
             fn error_type(&self) -> &str { ::core::unimplemented!() }
             fn message(&self) -> ::dos_errors::__private::Cow<'_, str> { ::core::unimplemented!() }
+        }
+        impl #impl_generics ::dos_errors::catalog::ApiErrorCatalog for #self_ty #where_clause {
+            fn catalog() -> ::dos_errors::__private::Vec<::dos_errors::catalog::ErrorSpec> {
+                ::core::unimplemented!()
+            }
+        }
+        ::dos_errors::__private::derive_hooks! {
+            impl_generics = { #impl_generics },
+            self_ty = { #self_ty },
+            where_clause = { #where_clause #self_ty: ::dos_errors::ApiError, },
         }
     }
 }
