@@ -53,18 +53,7 @@ pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
         Plan::Transparent { field } => delegate(variant, *field, quote!(retryability)),
     });
     let write_json = arms(&|variant, plan| match plan {
-        Plan::Own(own) => {
-            let status = own.status;
-            let error_type = type_expr(own);
-            Arm::plain(match static_message(own) {
-                Some(message) => quote! {
-                    ::dos_errors::__private::write_static_envelope!(__out, #message, #error_type, #status)
-                },
-                None => quote! {
-                    ::dos_errors::__private::write_formatted_envelope!(__out, self, #error_type, #status)
-                },
-            })
-        }
+        Plan::Own(own) => Arm::plain(write_json_expr(own)),
         Plan::Transparent { field } => {
             delegate_with(variant, *field, quote!(write_json), quote!(, __out))
         }
@@ -88,6 +77,7 @@ pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
         .then(|| {
             let body = arms(&|variant, plan| fmt_message_arm(variant, plan));
             quote! {
+                #[inline]
                 fn __fmt_message(
                     &self,
                     __formatter: &mut ::dos_errors::__private::Formatter<'_>,
@@ -121,17 +111,23 @@ pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
         #[automatically_derived]
         #[allow(clippy::match_same_arms, clippy::too_many_lines)]
         impl #impl_generics ::dos_errors::ApiError for #ident #ty_generics #where_clause {
+            #[inline]
             fn status(&self) -> ::dos_errors::Status { #status }
+            #[inline]
             fn error_type(&self) -> &str { #error_type }
+            #[inline]
             fn message(&self) -> ::dos_errors::__private::Cow<'_, str> { #message }
+            #[inline]
             fn retryability(&self) -> ::dos_errors::Retryability { #retryability }
             #retry_after
+            #[inline]
             fn write_json(&self, __out: &mut ::dos_errors::__private::Vec<u8>) { #write_json }
             #fmt_message
             #masked
         }
         #[automatically_derived]
         impl #impl_generics ::dos_errors::catalog::ApiErrorCatalog for #ident #ty_generics #where_clause {
+            #[inline]
             fn catalog() -> ::dos_errors::__private::Vec<::dos_errors::catalog::ErrorSpec> {
                 #catalog
             }
@@ -262,6 +258,85 @@ fn static_message(own: &Own) -> Option<TokenStream> {
     }
 }
 
+/// `write_json` of a variant with its own status. Static messages become byte
+/// strings here, so no `const` is evaluated per variant; the parts a variant
+/// leaves to its status's defaults come from tables built once in the runtime.
+fn write_json_expr(own: &Own) -> TokenStream {
+    let status = own.status;
+    // Entry of the runtime's per-status tables (the status is in 400..=599).
+    let index = usize::from(status - 400);
+    let type_tail = own.error_type.as_ref().map(|lit| {
+        byte_string(&format!(
+            r#"","type":"{}","code":{status}}}}}"#,
+            lit.value()
+        ))
+    });
+    let message = match &own.message {
+        MessageSource::Default => None,
+        MessageSource::Format(message) if message.is_static() => Some(message.static_text()),
+        MessageSource::Format(_) | MessageSource::Display => {
+            let tail = match type_tail {
+                Some(bytes) => quote!(::dos_errors::__private::TailOf::Bytes(#bytes)),
+                None => quote!(::dos_errors::__private::TailOf::DefaultType(#index)),
+            };
+            return quote!(::dos_errors::__private::write_formatted(__out, self, #tail));
+        }
+    };
+    match (message, type_tail) {
+        (None, None) => {
+            quote!(__out.extend_from_slice(::dos_errors::__private::DEFAULT_ENVELOPE[#index]))
+        }
+        (None, Some(tail)) => {
+            quote!(::dos_errors::__private::write_with_default_message(__out, #status, #tail))
+        }
+        (Some(text), None) => {
+            let head = byte_string(&format!(r#"{{"error":{{"message":"{}"#, json_escape(&text)));
+            quote! {
+                ::dos_errors::__private::write_two(__out, #head, ::dos_errors::__private::DEFAULT_TAIL[#index])
+            }
+        }
+        (Some(text), Some(_)) => {
+            let error_type = own
+                .error_type
+                .as_ref()
+                .map(LitStr::value)
+                .unwrap_or_default();
+            let json = byte_string(&format!(
+                r#"{{"error":{{"message":"{}","type":"{error_type}","code":{status}}}}}"#,
+                json_escape(&text)
+            ));
+            quote!(__out.extend_from_slice(#json))
+        }
+    }
+}
+
+fn byte_string(text: &str) -> proc_macro2::Literal {
+    proc_macro2::Literal::byte_string(text.as_bytes())
+}
+
+/// `text` as the inside of a JSON string, exactly as `serde_json` writes it (and
+/// `dos_errors::json` at run time): `"` and `\` escaped, the short escapes for
+/// backspace, form feed, newline, carriage return and tab, `\u00XX` (lower-case
+/// hex) for the other controls below 0x20, everything else as it is. Error types
+/// need none of this: they are validated lower snake_case.
+fn json_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn retryability_expr(own: &Own) -> TokenStream {
     let status = own.status;
     match own.retryable {
@@ -359,15 +434,15 @@ fn format_message(variant: &Variant, message: &Message) -> Arm {
     }
 }
 
-/// The body of `ApiErrorCatalog::catalog`: one entry per own variant; a
-/// transparent variant adds its field's catalogue, when that type has one.
+/// The body of `ApiErrorCatalog::catalog`: one constant slice of the own variants'
+/// entries (in declaration order), then what each transparent variant's field
+/// type contributes, when that type has a catalogue.
 fn catalog_body(input: &Input, plans: &[Plan]) -> TokenStream {
     let type_name = input.original.ident.to_string();
-    let entries = input
-        .variants()
-        .iter()
-        .zip(plans)
-        .map(|(variant, plan)| match plan {
+    let mut own_entries = Vec::new();
+    let mut transparent = Vec::new();
+    for (variant, plan) in input.variants().iter().zip(plans) {
+        match plan {
             Plan::Own(own) => {
                 let name = variant.ident.map_or(type_name.clone(), ToString::to_string);
                 let status = status_expr(own);
@@ -387,8 +462,8 @@ fn catalog_body(input: &Input, plans: &[Plan]) -> TokenStream {
                 };
                 let masked = own.masked();
                 let docs = &variant.docs;
-                quote! {
-                    __specs.push(::dos_errors::catalog::ErrorSpec {
+                own_entries.push(quote! {
+                    ::dos_errors::catalog::ErrorSpec {
                         name: #name,
                         status: #status,
                         error_type: #error_type,
@@ -399,26 +474,34 @@ fn catalog_body(input: &Input, plans: &[Plan]) -> TokenStream {
                         retry_after_from_field: #from_field,
                         masked: #masked,
                         docs: #docs,
-                    });
-                }
+                    }
+                });
             }
             Plan::Transparent { field } => {
                 let ty = variant.fields[*field].ty;
-                quote! {
+                transparent.push(quote! {
                     for __spec in {
                         use ::dos_errors::catalog::__private::{ViaCatalog as _, ViaNothing as _};
                         (&&::dos_errors::catalog::__private::Probe::<#ty>::new()).specs()
                     } {
                         ::dos_errors::catalog::__private::push_unique(&mut __specs, __spec);
                     }
-                }
+                });
             }
-        });
-    let count = plans.len();
-    quote! {
-        let mut __specs = ::dos_errors::__private::Vec::with_capacity(#count);
-        #(#entries)*
-        __specs
+        }
+    }
+    if transparent.is_empty() {
+        quote! {
+            const OWN: &[::dos_errors::catalog::ErrorSpec] = &[#(#own_entries),*];
+            OWN.to_vec()
+        }
+    } else {
+        quote! {
+            const OWN: &[::dos_errors::catalog::ErrorSpec] = &[#(#own_entries),*];
+            let mut __specs = OWN.to_vec();
+            #(#transparent)*
+            __specs
+        }
     }
 }
 
@@ -480,6 +563,33 @@ fn collect_bounds(bounds: &mut Bounds, variants: &[Variant], plans: &[Plan]) {
                     );
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_escape;
+
+    #[test]
+    fn json_escape_matches_serde_json() {
+        let mut samples: Vec<String> = (0u32..0x80)
+            .filter_map(char::from_u32)
+            .map(|c| format!("a{c}b"))
+            .collect();
+        samples.extend(
+            [
+                "",
+                "plain",
+                "quote \" and \\ backslash",
+                "é 😀 \u{2028} </script>",
+                "\u{7f}\u{0}\u{1f}",
+            ]
+            .map(String::from),
+        );
+        for text in samples {
+            let serde = serde_json::to_string(&text).unwrap();
+            assert_eq!(format!("\"{}\"", json_escape(&text)), serde, "{text:?}");
         }
     }
 }

@@ -1,9 +1,11 @@
 //! JSON writing: string escaping identical to `serde_json`'s, at run time and in `const` context.
 //!
-//! This module is the one place that knows how a JSON string is escaped. The derive
-//! uses its `const fn`s to prepare whole envelopes at compile time and its writer to
-//! escape interpolated text while it is formatted, so derived output is byte-for-byte
-//! what `serde_json::to_vec(&error.to_envelope())` would produce.
+//! Derived code escapes interpolated text with [`JsonStringWriter`] while it is
+//! formatted, and takes the envelopes of status defaults from tables this module
+//! builds once, at compile time, with its `const fn`s. (Static messages are escaped
+//! by the derive itself, by the same rules; tests pin both to `serde_json`.) So
+//! derived output is byte-for-byte what `serde_json::to_vec(&error.to_envelope())`
+//! would produce.
 
 use core::fmt;
 
@@ -335,29 +337,66 @@ const DEFAULT_TAIL_ENDS: [usize; 200] = {
     ends
 };
 
-/// The tail for `error_type` and `code`, when it was built in advance: when
-/// `error_type` is the default type of the error status `code`.
-pub(crate) const fn default_tail(error_type: &str, code: u16) -> Option<&'static [u8]> {
-    let Some(status) = crate::Status::new(code) else {
-        return None;
-    };
-    let (given, default) = (error_type.as_bytes(), status.default_type().as_bytes());
-    if given.len() != default.len() {
-        return None;
+/// The whole envelope of every error status with its default message and type,
+/// built once here, one after the other: derived variants that declare neither a
+/// message nor a type write theirs from this table.
+const DEFAULT_ENVELOPES: [u8; DEFAULT_ENVELOPE_ENDS[DEFAULT_ENVELOPE_ENDS.len() - 1]] = {
+    let mut out = [0u8; DEFAULT_ENVELOPE_ENDS[DEFAULT_ENVELOPE_ENDS.len() - 1]];
+    let mut at = 0;
+    let mut code = 400;
+    while code <= 599 {
+        let (digits, len) = u16_digits(code);
+        let status = crate::status::from_checked(code);
+        (out, at) = encode_at(
+            out,
+            at,
+            &parts(
+                Some(status.default_message()),
+                status.default_type(),
+                digits.split_at(5 - len).1,
+            ),
+            "",
+        );
+        code += 1;
     }
+    out
+};
+
+/// Where the envelope of status `400 + i` ends in [`DEFAULT_ENVELOPES`].
+const DEFAULT_ENVELOPE_ENDS: [usize; 200] = {
+    let mut ends = [0; 200];
+    let mut end = 0;
+    let mut code = 400;
+    while code <= 599 {
+        let status = crate::status::from_checked(code);
+        end += envelope_len(status.default_message(), status.default_type(), code);
+        ends[(code - 400) as usize] = end;
+        code += 1;
+    }
+    ends
+};
+
+/// Cuts a table of 200 byte strings laid end to end into its entries.
+const fn entries<const LEN: usize>(
+    table: &'static [u8; LEN],
+    ends: &[usize; 200],
+) -> [&'static [u8]; 200] {
+    let mut out: [&'static [u8]; 200] = [&[]; 200];
     let mut index = 0;
-    while index < given.len() {
-        if given[index] != default[index] {
-            return None;
-        }
+    while index < 200 {
+        let start = if index == 0 { 0 } else { ends[index - 1] };
+        out[index] = table.split_at(ends[index]).0.split_at(start).1;
         index += 1;
     }
-    let ends: &[usize; 200] = &DEFAULT_TAIL_ENDS;
-    let index = (code - 400) as usize;
-    let start = if index == 0 { 0 } else { ends[index - 1] };
-    let tails: &'static [u8] = &DEFAULT_TAILS;
-    Some(tails.split_at(ends[index]).0.split_at(start).1)
+    out
 }
+
+/// Entry `code - 400`: the envelope of `code` with its default message and type.
+pub(crate) const DEFAULT_ENVELOPE: [&[u8]; 200] =
+    entries(&DEFAULT_ENVELOPES, &DEFAULT_ENVELOPE_ENDS);
+
+/// Entry `code - 400`: `","type":"<default type>","code":<code>}}`.
+pub(crate) const DEFAULT_TAIL: [&[u8]; 200] = entries(&DEFAULT_TAILS, &DEFAULT_TAIL_ENDS);
 
 /// The length of [`envelope_bytes`]'s result: used as its array length.
 #[must_use]
@@ -438,15 +477,21 @@ mod tests {
     }
 
     #[test]
-    fn default_tails_are_the_tails_of_default_types() {
+    fn default_tables_hold_the_defaults_of_every_status() {
         for code in 400..=599 {
-            let default_type = crate::status::from_checked(code).default_type();
+            let status = crate::status::from_checked(code);
             let mut out = Vec::new();
-            write_envelope_tail(&mut out, default_type, code);
-            assert_eq!(default_tail(default_type, code), Some(out.as_slice()));
-            assert_eq!(default_tail("custom_error", code), None);
+            write_envelope_tail(&mut out, status.default_type(), code);
+            assert_eq!(DEFAULT_TAIL[usize::from(code - 400)], out.as_slice());
+            out.clear();
+            write_envelope(
+                &mut out,
+                status.default_message(),
+                status.default_type(),
+                code,
+            );
+            assert_eq!(DEFAULT_ENVELOPE[usize::from(code - 400)], out.as_slice());
         }
-        assert_eq!(default_tail("server_error", 600), None);
     }
 
     #[test]

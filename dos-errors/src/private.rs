@@ -4,7 +4,14 @@ use core::fmt;
 use std::time::Duration;
 
 pub use crate::integrations::hooks::*;
-pub use crate::json::{envelope_bytes, envelope_len, JsonStringWriter};
+pub use crate::json::JsonStringWriter;
+
+/// Entry `code - 400`: the envelope of each status with its default message and
+/// type, built once at compile time. Derived code indexes it with a constant.
+pub static DEFAULT_ENVELOPE: [&[u8]; 200] = crate::json::DEFAULT_ENVELOPE;
+
+/// Entry `code - 400`: `","type":"<default type>","code":<code>}}` of each status.
+pub static DEFAULT_TAIL: [&[u8]; 200] = crate::json::DEFAULT_TAIL;
 pub use crate::status::from_checked as status;
 pub use crate::{ApiError, Retryability, Status};
 pub use core::fmt::{Display, Formatter, Result as FmtResult};
@@ -29,27 +36,18 @@ pub fn message_string<E: ApiError + ?Sized>(error: &E) -> String {
     MessageDisplay(error).to_string()
 }
 
-/// Everything after the message of a derived variant's envelope:
-/// `","type":"…","code":…}}`.
+/// Everything after the message of a derived variant's envelope, for the
+/// variants whose message is formatted at run time.
 #[derive(Debug, Clone, Copy)]
-pub enum Tail {
-    /// Built in advance: the type is the status's default.
-    Built(&'static [u8]),
-    /// Written when needed: a type of the variant's own.
-    Custom(&'static str, u16),
-}
-
-/// The [`Tail`] of a variant: built in advance when it can be, at no cost per variant.
-#[must_use]
-pub const fn tail(error_type: &'static str, code: u16) -> Tail {
-    match crate::json::default_tail(error_type, code) {
-        Some(bytes) => Tail::Built(bytes),
-        None => Tail::Custom(error_type, code),
-    }
+pub enum TailOf {
+    /// The status's default type: entry `code - 400` of [`DEFAULT_TAIL`].
+    DefaultType(usize),
+    /// Bytes written by the derive: `","type":"…","code":…}}`.
+    Bytes(&'static [u8]),
 }
 
 /// Appends an envelope whose message is formatted now.
-pub fn write_envelope_formatting<E: ApiError + ?Sized>(out: &mut Vec<u8>, error: &E, tail: Tail) {
+pub fn write_formatted<E: ApiError + ?Sized>(out: &mut Vec<u8>, error: &E, tail: TailOf) {
     crate::json::write_envelope_head(out);
     // Writing into a Vec cannot fail; a Display impl returning an error leaves
     // the text written so far, and the envelope stays well-formed.
@@ -57,10 +55,26 @@ pub fn write_envelope_formatting<E: ApiError + ?Sized>(out: &mut Vec<u8>, error:
         &mut JsonStringWriter::new(out),
         format_args!("{}", MessageDisplay(error)),
     );
-    match tail {
-        Tail::Built(bytes) => out.extend_from_slice(bytes),
-        Tail::Custom(error_type, code) => crate::json::write_envelope_tail(out, error_type, code),
-    }
+    out.extend_from_slice(match tail {
+        TailOf::DefaultType(index) => DEFAULT_TAIL[index],
+        TailOf::Bytes(bytes) => bytes,
+    });
+}
+
+/// Appends `head` (the envelope up to the end of a message the derive escaped)
+/// and `tail`.
+#[inline]
+pub fn write_two(out: &mut Vec<u8>, head: &[u8], tail: &[u8]) {
+    out.extend_from_slice(head);
+    out.extend_from_slice(tail);
+}
+
+/// Appends the head of an envelope with the default message of `code`, then
+/// `tail` (the derive's bytes for a type of the variant's own).
+pub fn write_with_default_message(out: &mut Vec<u8>, code: u16, tail: &[u8]) {
+    crate::json::write_envelope_head(out);
+    crate::json::escape_into(out, crate::status::from_checked(code).default_message());
+    out.extend_from_slice(tail);
 }
 
 /// The retryability of a variant with `retryable = true` on `status`.
@@ -166,29 +180,3 @@ macro_rules! __derive_hooks {
 }
 
 pub use crate::__derive_hooks as derive_hooks;
-
-/// Appends a whole envelope prepared at compile time: the derived code path for a
-/// message without placeholders.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __write_static_envelope {
-    ($out:expr, $message:expr, $error_type:expr, $code:expr) => {{
-        // Two items, not four: every `const` item costs build time of its own.
-        const LEN: usize = $crate::__private::envelope_len($message, $error_type, $code);
-        const JSON: [u8; LEN] = $crate::__private::envelope_bytes($message, $error_type, $code);
-        $out.extend_from_slice(&JSON);
-    }};
-}
-
-/// Appends an envelope whose message is formatted now.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __write_formatted_envelope {
-    ($out:expr, $error:expr, $error_type:expr, $code:expr) => {{
-        const TAIL: $crate::__private::Tail = $crate::__private::tail($error_type, $code);
-        $crate::__private::write_envelope_formatting($out, $error, TAIL);
-    }};
-}
-
-pub use crate::__write_formatted_envelope as write_formatted_envelope;
-pub use crate::__write_static_envelope as write_static_envelope;
