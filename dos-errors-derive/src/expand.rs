@@ -73,15 +73,12 @@ pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
             fn retry_after(&self) -> ::core::option::Option<::core::time::Duration> { #body }
         }
     });
-    let fmt_message = has(&|plan| matches!(plan, Plan::Own(own) if static_message(own).is_none()))
-        .then(|| {
-            let body = arms(&|variant, plan| fmt_message_arm(variant, plan));
+    let write_message =
+        has(&|plan| matches!(plan, Plan::Own(own) if static_message(own).is_none())).then(|| {
+            let body = arms(&|variant, plan| write_message_arm(variant, plan));
             quote! {
                 #[inline]
-                fn __fmt_message(
-                    &self,
-                    __formatter: &mut ::dos_errors::__private::Formatter<'_>,
-                ) -> ::dos_errors::__private::FmtResult {
+                fn __write_message(&self, __sink: &mut ::dos_errors::__private::Sink<'_>) {
                     #body
                 }
             }
@@ -122,7 +119,7 @@ pub fn derive(input: &Input, plans: &[Plan]) -> TokenStream {
             #retry_after
             #[inline]
             fn write_json(&self, __out: &mut ::dos_errors::__private::Vec<u8>) { #write_json }
-            #fmt_message
+            #write_message
             #masked
         }
         #[automatically_derived]
@@ -382,54 +379,109 @@ fn retry_after_arm(variant: &Variant, own: &Own) -> Arm {
     }
 }
 
-fn fmt_message_arm(variant: &Variant, plan: &Plan) -> Arm {
+fn write_message_arm(variant: &Variant, plan: &Plan) -> Arm {
     match plan {
         Plan::Own(Own {
             message: MessageSource::Format(message),
             ..
-        }) if !message.is_static() => format_message(variant, message),
+        }) if !message.is_static() => message_pieces(variant, message),
         Plan::Own(Own {
             message: MessageSource::Display,
             ..
-        }) => Arm::plain(quote!(::dos_errors::__private::Display::fmt(
-            self,
-            __formatter
-        ))),
+        }) => Arm::plain(quote! {
+            __sink.fmt(::dos_errors::__private::format_args!("{}", self))
+        }),
         _ => Arm::plain(quote! {
-            __formatter.write_str(&::dos_errors::ApiError::message(self))
+            __sink.str(&::dos_errors::ApiError::message(self))
         }),
     }
 }
 
-/// `write!(__formatter, "…{__field0:.1}…", __field0 = __field0)`.
-fn format_message(variant: &Variant, message: &Message) -> Arm {
-    let mut format = String::new();
+/// How a placeholder is written: chosen from the field's type as written, so the
+/// common cases skip `core::fmt` entirely.
+enum PieceKind {
+    /// `String`, `str`, `&str`, `Cow<str>`, `Box<str>`, `Rc<str>`, `Arc<str>`.
+    Str,
+    /// A primitive integer.
+    Int,
+    /// Anything else, or a format spec: through `format_args!`.
+    Fmt,
+}
+
+fn piece_kind(ty: &syn::Type, spec: &str) -> PieceKind {
+    if !spec.is_empty() {
+        return PieceKind::Fmt;
+    }
+    let mut ty = ty;
+    while let syn::Type::Reference(reference) = ty {
+        ty = &reference.elem;
+    }
+    let syn::Type::Path(path) = ty else {
+        return PieceKind::Fmt;
+    };
+    let Some(last) = path.path.segments.last() else {
+        return PieceKind::Fmt;
+    };
+    let name = last.ident.to_string();
+    let generic_is_str = || {
+        match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => args.args.iter().any(|arg| {
+            matches!(arg, syn::GenericArgument::Type(syn::Type::Path(p)) if p.path.is_ident("str"))
+        }),
+        _ => false,
+    }
+    };
+    match name.as_str() {
+        "String" | "str" if last.arguments.is_empty() => PieceKind::Str,
+        "Cow" | "Box" | "Rc" | "Arc" if generic_is_str() => PieceKind::Str,
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64" | "i128"
+        | "isize"
+            if path.path.segments.len() == 1 && last.arguments.is_empty() =>
+        {
+            PieceKind::Int
+        }
+        _ => PieceKind::Fmt,
+    }
+}
+
+/// The message as a sequence of writes into `__sink`: literal text (escaped for
+/// JSON here, at expansion), string fields escaped directly, integers as digits,
+/// and anything else through `format_args!` spanned at the field, so a field that
+/// cannot be displayed is reported there.
+fn message_pieces(variant: &Variant, message: &Message) -> Arm {
     let mut uses: Vec<usize> = Vec::new();
+    let mut writes = Vec::new();
     for piece in &message.pieces {
         match piece {
-            Piece::Text(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            Piece::Text(text) => {
+                let escaped = byte_string(&json_escape(text));
+                writes.push(quote!(__sink.lit(#text, #escaped);));
+            }
             Piece::Arg { field, spec, .. } => {
                 let name = binding(variant, *field);
-                format.push('{');
-                format.push_str(&name.to_string());
-                if !spec.is_empty() {
-                    format.push(':');
-                    format.push_str(spec);
-                }
-                format.push('}');
                 if !uses.contains(field) {
                     uses.push(*field);
                 }
+                writes.push(match piece_kind(variant.fields[*field].ty, spec) {
+                    PieceKind::Str => quote! {
+                        __sink.str(::core::convert::AsRef::<str>::as_ref(#name));
+                    },
+                    PieceKind::Int => quote!(__sink.int(#name);),
+                    PieceKind::Fmt => {
+                        let format = if spec.is_empty() {
+                            "{}".to_owned()
+                        } else {
+                            format!("{{:{spec}}}")
+                        };
+                        let format = LitStr::new(&format, message.lit.span());
+                        quote!(__sink.fmt(::dos_errors::__private::format_args!(#format, #name));)
+                    }
+                });
             }
         }
     }
-    let format = LitStr::new(&format, message.lit.span());
-    let args = uses.iter().map(|&field| {
-        let name = binding(variant, field);
-        quote!(#name = #name)
-    });
     Arm {
-        body: quote!(::core::write!(__formatter, #format, #(#args),*)),
+        body: quote!({ #(#writes)* }),
         uses,
     }
 }

@@ -1,7 +1,6 @@
 //! The [`ApiError`] trait: everything a server needs to answer with an error, and a client to act on it.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -86,11 +85,12 @@ pub trait ApiError {
         );
     }
 
-    /// Writes the public message to a formatter. Used by derived code so one
-    /// format expansion serves both `message` and `write_json`; not part of the API.
+    /// Writes the public message into `sink`. Derived code writes interpolated
+    /// messages piece by piece, so one expansion serves both `message` and
+    /// `write_json`; not part of the API.
     #[doc(hidden)]
-    fn __fmt_message(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message())
+    fn __write_message(&self, sink: &mut crate::__private::Sink<'_>) {
+        sink.str(&self.message());
     }
 
     /// `true` when the public message deliberately hides this error's own
@@ -114,7 +114,7 @@ macro_rules! forward_api_error {
             fn to_envelope(&self) -> ErrorEnvelope { (**self).to_envelope() }
             fn to_json(&self) -> String { (**self).to_json() }
             fn write_json(&self, out: &mut Vec<u8>) { (**self).write_json(out) }
-            fn __fmt_message(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { (**self).__fmt_message(f) }
+            fn __write_message(&self, sink: &mut crate::__private::Sink<'_>) { (**self).__write_message(sink) }
             fn __masked(&self) -> bool { (**self).__masked() }
         }
     )*};

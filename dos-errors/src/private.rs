@@ -14,7 +14,8 @@ pub static DEFAULT_ENVELOPE: [&[u8]; 200] = crate::json::DEFAULT_ENVELOPE;
 pub static DEFAULT_TAIL: [&[u8]; 200] = crate::json::DEFAULT_TAIL;
 pub use crate::status::from_checked as status;
 pub use crate::{ApiError, Retryability, Status};
-pub use core::fmt::{Display, Formatter, Result as FmtResult};
+pub use core::fmt::Display;
+pub use core::format_args;
 pub use std::borrow::Cow;
 pub use std::collections::BTreeMap;
 pub use std::string::String;
@@ -22,18 +23,127 @@ pub use std::vec::Vec;
 #[cfg(feature = "utoipa")]
 pub use utoipa;
 
-/// Formats the message of `error` through its `__fmt_message`.
-struct MessageDisplay<'a, E: ?Sized>(&'a E);
+/// Where a derived message is written, piece by piece: JSON-escaped into an
+/// envelope, or as plain text into a `String`.
+#[derive(Debug)]
+pub enum Sink<'a> {
+    /// Inside a JSON string: everything is escaped.
+    Json(&'a mut Vec<u8>),
+    /// Plain text.
+    Text(&'a mut String),
+}
 
-impl<E: ApiError + ?Sized> fmt::Display for MessageDisplay<'_, E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.__fmt_message(f)
+impl Sink<'_> {
+    /// A literal piece of the message: `text` as written, `escaped` for JSON (both
+    /// prepared by the derive).
+    #[inline]
+    pub fn lit(&mut self, text: &str, escaped: &[u8]) {
+        match self {
+            Sink::Json(out) => out.extend_from_slice(escaped),
+            Sink::Text(out) => out.push_str(text),
+        }
     }
+
+    /// A string field.
+    #[inline]
+    pub fn str(&mut self, text: &str) {
+        match self {
+            Sink::Json(out) => crate::json::escape_into(out, text),
+            Sink::Text(out) => out.push_str(text),
+        }
+    }
+
+    /// An integer field, in decimal (digits and `-` need no escaping).
+    #[inline]
+    pub fn int<I: Integer>(&mut self, value: I) {
+        let mut buffer = [0u8; 40];
+        let digits = value.decimal(&mut buffer);
+        match self {
+            Sink::Json(out) => out.extend_from_slice(digits),
+            // Only ASCII digits and `-` were written.
+            Sink::Text(out) => out.push_str(core::str::from_utf8(digits).unwrap_or_default()),
+        }
+    }
+
+    /// Anything else, through `core::fmt`.
+    pub fn fmt(&mut self, args: fmt::Arguments<'_>) {
+        // Writing into memory cannot fail; a Display impl returning an error leaves
+        // the text written so far, and the envelope stays well-formed.
+        let _ = match self {
+            Sink::Json(out) => fmt::Write::write_fmt(&mut JsonStringWriter::new(out), args),
+            Sink::Text(out) => fmt::Write::write_fmt(*out, args),
+        };
+    }
+}
+
+/// Primitive integers, written by [`Sink::int`] without `core::fmt`.
+pub trait Integer: Copy {
+    /// The decimal digits (and sign) of `self`, written at the end of `buffer`.
+    fn decimal(self, buffer: &mut [u8; 40]) -> &[u8];
+}
+
+macro_rules! integers {
+    ($($unsigned:ty),* ; $($signed:ty),*) => {
+        $(impl Integer for $unsigned {
+            #[inline]
+            fn decimal(self, buffer: &mut [u8; 40]) -> &[u8] {
+                decimal(u128::from(self), false, buffer)
+            }
+        })*
+        $(impl Integer for $signed {
+            #[inline]
+            fn decimal(self, buffer: &mut [u8; 40]) -> &[u8] {
+                decimal(i128::from(self).unsigned_abs(), self < 0, buffer)
+            }
+        })*
+    };
+}
+
+integers!(u8, u16, u32, u64, u128 ; i8, i16, i32, i64, i128);
+
+impl Integer for usize {
+    #[inline]
+    fn decimal(self, buffer: &mut [u8; 40]) -> &[u8] {
+        decimal(self as u128, false, buffer)
+    }
+}
+
+impl Integer for isize {
+    #[inline]
+    fn decimal(self, buffer: &mut [u8; 40]) -> &[u8] {
+        decimal((self as i128).unsigned_abs(), self < 0, buffer)
+    }
+}
+
+impl<I: Integer> Integer for &I {
+    #[inline]
+    fn decimal(self, buffer: &mut [u8; 40]) -> &[u8] {
+        (*self).decimal(buffer)
+    }
+}
+
+fn decimal(mut magnitude: u128, negative: bool, buffer: &mut [u8; 40]) -> &[u8] {
+    let mut at = buffer.len();
+    loop {
+        at -= 1;
+        buffer[at] = b'0' + (magnitude % 10) as u8;
+        magnitude /= 10;
+        if magnitude == 0 {
+            break;
+        }
+    }
+    if negative {
+        at -= 1;
+        buffer[at] = b'-';
+    }
+    &buffer[at..]
 }
 
 /// The interpolated message of `error` as an owned string.
 pub fn message_string<E: ApiError + ?Sized>(error: &E) -> String {
-    MessageDisplay(error).to_string()
+    let mut text = String::new();
+    error.__write_message(&mut Sink::Text(&mut text));
+    text
 }
 
 /// Everything after the message of a derived variant's envelope, for the
@@ -46,15 +156,10 @@ pub enum TailOf {
     Bytes(&'static [u8]),
 }
 
-/// Appends an envelope whose message is formatted now.
+/// Appends an envelope whose message is written now.
 pub fn write_formatted<E: ApiError + ?Sized>(out: &mut Vec<u8>, error: &E, tail: TailOf) {
     crate::json::write_envelope_head(out);
-    // Writing into a Vec cannot fail; a Display impl returning an error leaves
-    // the text written so far, and the envelope stays well-formed.
-    let _ = fmt::Write::write_fmt(
-        &mut JsonStringWriter::new(out),
-        format_args!("{}", MessageDisplay(error)),
-    );
+    error.__write_message(&mut Sink::Json(out));
     out.extend_from_slice(match tail {
         TailOf::DefaultType(index) => DEFAULT_TAIL[index],
         TailOf::Bytes(bytes) => bytes,
