@@ -126,3 +126,79 @@ proptest! {
         prop_assert_eq!(ours, serde_json::to_vec(&envelope).unwrap());
     }
 }
+
+#[test]
+fn typed_pieces_write_what_display_writes() {
+    use std::borrow::Cow;
+    use std::rc::Rc;
+    use std::sync::Arc;
+
+    #[derive(Debug, ApiError)]
+    enum Typed<'a> {
+        #[api_error(status = 400, message = "{0} {1} {2} {3} {4} {5} {6} {7} {8} {9}")]
+        Ints(i8, i128, u128, usize, isize, u8, i64, u16, i32, u64),
+        #[api_error(status = 400, message = "[{0}] [{1}] [{2}] [{3}] [{4}] [{5}] [{6}]")]
+        Strs(
+            String,
+            &'a str,
+            Cow<'a, str>,
+            Box<str>,
+            Rc<str>,
+            Arc<str>,
+            &'a String,
+        ),
+        #[api_error(status = 400, message = "{0:>4}|{1:?}|{2:x}")]
+        Specs(u32, &'a str, u8),
+    }
+
+    let text = String::from("q\"\n\\é");
+    let errors = [
+        Typed::Ints(
+            i8::MIN,
+            i128::MIN,
+            u128::MAX,
+            usize::MAX,
+            isize::MIN,
+            0,
+            -1,
+            u16::MAX,
+            i32::MAX,
+            7,
+        ),
+        Typed::Strs(
+            text.clone(),
+            "tab\there",
+            Cow::Borrowed("\u{1}ctl"),
+            "😀".into(),
+            "rc".into(),
+            "arc".into(),
+            &text,
+        ),
+        Typed::Specs(7, "x\"y", 255),
+    ];
+    let expected = [
+        format!(
+            "{} {} {} {} {} {} {} {} {} {}",
+            i8::MIN,
+            i128::MIN,
+            u128::MAX,
+            usize::MAX,
+            isize::MIN,
+            0,
+            -1,
+            u16::MAX,
+            i32::MAX,
+            7
+        ),
+        format!("[{text}] [tab\there] [\u{1}ctl] [😀] [rc] [arc] [{text}]"),
+        format!("{:>4}|{:?}|{:x}", 7, "x\"y", 255),
+    ];
+    for (error, expected) in errors.iter().zip(expected) {
+        assert_eq!(error.message(), expected);
+        let ours = error.to_json();
+        assert_eq!(
+            ours.as_bytes(),
+            serde_json::to_vec(&error.to_envelope()).unwrap().as_slice()
+        );
+    }
+}
