@@ -454,8 +454,13 @@ fn message_pieces(variant: &Variant, message: &Message) -> Arm {
     for piece in &message.pieces {
         match piece {
             Piece::Text(text) => {
-                let escaped = byte_string(&json_escape(text));
-                writes.push(quote!(__sink.lit(#text, #escaped);));
+                let escaped = json_escape(text);
+                writes.push(if escaped == *text {
+                    quote!(__sink.plain(#text);)
+                } else {
+                    let escaped = byte_string(&escaped);
+                    quote!(__sink.lit(#text, #escaped);)
+                });
             }
             Piece::Arg { field, spec, .. } => {
                 let name = binding(variant, *field);
@@ -463,9 +468,8 @@ fn message_pieces(variant: &Variant, message: &Message) -> Arm {
                     uses.push(*field);
                 }
                 writes.push(match piece_kind(variant.fields[*field].ty, spec) {
-                    PieceKind::Str => quote! {
-                        __sink.str(::core::convert::AsRef::<str>::as_ref(#name));
-                    },
+                    // Deref coercion turns every string-like field into `&str`.
+                    PieceKind::Str => quote!(__sink.str(#name);),
                     PieceKind::Int => quote!(__sink.int(#name);),
                     PieceKind::Fmt => {
                         let format = if spec.is_empty() {
@@ -497,36 +501,43 @@ fn catalog_body(input: &Input, plans: &[Plan]) -> TokenStream {
         match plan {
             Plan::Own(own) => {
                 let name = variant.ident.map_or(type_name.clone(), ToString::to_string);
-                let status = status_expr(own);
-                let error_type = type_expr(own);
+                let status = own.status;
+                let some_or_none = |value: Option<TokenStream>| match value {
+                    Some(value) => quote!(::core::option::Option::Some(#value)),
+                    None => quote!(::core::option::Option::None),
+                };
+                let error_type = some_or_none(own.error_type.as_ref().map(|lit| quote!(#lit)));
                 let (message, is_display) = match &own.message {
-                    MessageSource::Default => (quote!(#status.default_message()), false),
+                    MessageSource::Default => (None, false),
                     MessageSource::Format(message) => {
                         let lit = &message.lit;
-                        (quote!(#lit), false)
+                        (Some(quote!(#lit)), false)
                     }
-                    MessageSource::Display => (quote!(""), true),
+                    MessageSource::Display => (None, true),
                 };
-                let retryability = retryability_expr(own);
-                let (retry_after, from_field) = match &own.retry_after {
-                    RetryAfter::Field { .. } => (quote!(::core::option::Option::None), true),
-                    _ => (retry_after_arm(variant, own).body, false),
+                let message = some_or_none(message);
+                let retryable: u8 = match own.retryable {
+                    None => 0,
+                    Some(true) => 1,
+                    Some(false) => 2,
                 };
+                let (retry_after, only_if, from_field) = match &own.retry_after {
+                    RetryAfter::None => (None, false, false),
+                    RetryAfter::Const {
+                        seconds,
+                        only_if_retryable,
+                        ..
+                    } => (Some(quote!(#seconds)), *only_if_retryable, false),
+                    RetryAfter::Field { .. } => (None, false, true),
+                };
+                let retry_after = some_or_none(retry_after);
                 let masked = own.masked();
                 let docs = &variant.docs;
                 own_entries.push(quote! {
-                    ::dos_errors::catalog::ErrorSpec {
-                        name: #name,
-                        status: #status,
-                        error_type: #error_type,
-                        message: #message,
-                        message_is_display: #is_display,
-                        retryability: #retryability,
-                        retry_after: #retry_after,
-                        retry_after_from_field: #from_field,
-                        masked: #masked,
-                        docs: #docs,
-                    }
+                    ::dos_errors::catalog::__private::spec(
+                        #name, #status, #error_type, #message, #is_display, #retryable,
+                        #retry_after, #only_if, #from_field, #masked, #docs,
+                    )
                 });
             }
             Plan::Transparent { field } => {

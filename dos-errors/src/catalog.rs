@@ -155,7 +155,64 @@ forward_catalog!(&T, Box<T>, Arc<T>);
 pub mod __private {
     use core::marker::PhantomData;
 
+    use std::time::Duration;
+
     use super::{ApiErrorCatalog, ErrorSpec};
+    use crate::Retryability;
+
+    /// Builds the entry of a variant with its own status (derived code): the
+    /// status's defaults fill what the variant leaves out.
+    ///
+    /// `retryable`: 0 = the status's default, 1 = `retryable`, 2 = `retryable = false`.
+    /// `retry_after`: `Some(seconds)` for a constant; with `only_if_retryable` it
+    /// applies only when the variant is retryable (a type-level default).
+    #[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
+    #[must_use]
+    pub const fn spec(
+        name: &'static str,
+        code: u16,
+        error_type: Option<&'static str>,
+        message: Option<&'static str>,
+        message_is_display: bool,
+        retryable: u8,
+        retry_after: Option<u64>,
+        only_if_retryable: bool,
+        retry_after_from_field: bool,
+        masked: bool,
+        docs: &'static str,
+    ) -> ErrorSpec {
+        let status = crate::status::from_checked(code);
+        let retryability = match retryable {
+            1 => crate::__private::retryable(code),
+            2 => Retryability::Fatal,
+            _ => status.default_retryability(),
+        };
+        let retry_after = match retry_after {
+            Some(seconds) if !only_if_retryable || retryability.is_retryable() => {
+                Some(Duration::from_secs(seconds))
+            }
+            _ => None,
+        };
+        ErrorSpec {
+            name,
+            status,
+            error_type: match error_type {
+                Some(error_type) => error_type,
+                None => status.default_type(),
+            },
+            message: match message {
+                Some(message) => message,
+                None if message_is_display => "",
+                None => status.default_message(),
+            },
+            message_is_display,
+            retryability,
+            retry_after,
+            retry_after_from_field,
+            masked,
+            docs,
+        }
+    }
 
     /// Appends `spec` unless an equal entry is already listed.
     pub fn push_unique(specs: &mut Vec<ErrorSpec>, spec: ErrorSpec) {
