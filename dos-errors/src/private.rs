@@ -53,15 +53,6 @@ impl Sink<'_> {
         }
     }
 
-    /// A literal piece that needs no escaping (most of them).
-    #[inline]
-    pub fn plain(&mut self, text: &str) {
-        match self {
-            Sink::Json(out) => out.extend_from_slice(text.as_bytes()),
-            Sink::Text(out) => out.push_str(text),
-        }
-    }
-
     /// A string field.
     #[inline]
     pub fn str(&mut self, text: &str) {
