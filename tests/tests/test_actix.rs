@@ -4,12 +4,11 @@
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use actix_web::{web, App, HttpResponse, HttpServer};
 use dos_errors::ApiError;
-use support::{client, send, Reply};
+use support::{client, send, Captured, Reply};
 
 mod support;
 
@@ -282,24 +281,6 @@ async fn axum_answers_byte_for_byte_the_same() {
     }
 }
 
-/// A `MakeWriter` collecting log output.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 #[actix_web::test]
 async fn actix_logs_the_masked_500_once() {
     let logs = Captured::default();
@@ -316,8 +297,7 @@ async fn actix_logs_the_masked_500_once() {
     server.stop(true).await;
 
     // Other tests of this binary log too: look only for this request's error.
-    let logs = String::from_utf8_lossy(&logs.0.lock().unwrap_or_else(PoisonError::into_inner))
-        .into_owned();
+    let logs = logs.text();
     let masked: Vec<&str> = logs
         .lines()
         .filter(|line| line.contains("pool exhausted"))

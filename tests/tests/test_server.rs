@@ -3,11 +3,10 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use dos_errors_tests::demo::{spawn, DemoConfig};
-use support::{send, Reply};
+use support::{send, Captured, Reply};
 
 mod support;
 
@@ -528,30 +527,6 @@ async fn a_panicking_handler_is_a_masked_500_and_the_server_keeps_serving() {
             None,
         );
         assert_eq!(client.chat(DEMO, HELLO).await.status, 200);
-    }
-}
-
-/// A `MakeWriter` collecting log output.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned()
     }
 }
 
