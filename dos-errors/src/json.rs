@@ -409,11 +409,23 @@ pub const fn envelope_len(message: &str, error_type: &str, code: u16) -> usize {
     ))
 }
 
-/// The complete compact JSON envelope as a byte array, computed at compile time by
-/// derived code; the same bytes as [`write_envelope`].
+/// The complete compact JSON envelope as a byte array, computable in `const`
+/// context (the runtime builds its per-status default envelopes with it); the same
+/// bytes as [`write_envelope`].
 ///
 /// `N` must be [`envelope_len`] of the same arguments; evaluating it in a `const`
 /// with another `N` is a compile-time error.
+///
+/// ```
+/// use dos_errors::json::{envelope_bytes, envelope_len};
+///
+/// const LEN: usize = envelope_len("Slow down \"please\"", "rate_limit_error", 429);
+/// const JSON: [u8; LEN] = envelope_bytes("Slow down \"please\"", "rate_limit_error", 429);
+/// assert_eq!(
+///     &JSON,
+///     br#"{"error":{"message":"Slow down \"please\"","type":"rate_limit_error","code":429}}"#
+/// );
+/// ```
 #[must_use]
 pub const fn envelope_bytes<const N: usize>(message: &str, error_type: &str, code: u16) -> [u8; N] {
     let (digits, len) = u16_digits(code);
@@ -430,7 +442,8 @@ pub const fn tail_len(error_type: &str, code: u16) -> usize {
     encoded_len(&parts(None, error_type, digits.split_at(5 - len).1))
 }
 
-/// Everything after the message, `","type":"…","code":…}}`, at compile time.
+/// Everything after the message, `","type":"…","code":…}}`, computable in `const`
+/// context.
 ///
 /// `N` must be [`tail_len`] of the same arguments.
 #[must_use]
