@@ -25,26 +25,23 @@ pub enum Place {
     Field,
 }
 
+/// Every key of a type or variant attribute; `transparent` last, because an enum
+/// takes all but it.
+const KEYS: [&str; 7] = [
+    "status",
+    "type",
+    "message",
+    "display",
+    "retryable",
+    "retry_after",
+    "transparent",
+];
+
 impl Place {
     fn allowed(self) -> &'static [&'static str] {
         match self {
-            Place::Enum => &[
-                "status",
-                "type",
-                "message",
-                "display",
-                "retryable",
-                "retry_after",
-            ],
-            Place::Struct | Place::Variant => &[
-                "status",
-                "type",
-                "message",
-                "display",
-                "retryable",
-                "retry_after",
-                "transparent",
-            ],
+            Place::Enum => &KEYS[..KEYS.len() - 1],
+            Place::Struct | Place::Variant => &KEYS,
             Place::Field => &["retry_after"],
         }
     }
