@@ -35,7 +35,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use crate::retry::{parse_delay_seconds, parse_retry_after, parse_retry_after_ms};
+use crate::headers::{parse_protobuf_duration, ErrorHeaders};
 use crate::{ApiError, Retryability, Status};
 
 mod body;
@@ -222,7 +222,7 @@ impl ErrorResponse {
         body: &[u8],
         now: SystemTime,
     ) -> Self {
-        let headers = Headers::read(headers, now);
+        let headers = ErrorHeaders::read(headers, now);
 
         let mut truncated = body.len() > options.max_body_bytes;
         let body = if truncated {
@@ -261,10 +261,9 @@ impl ErrorResponse {
             .request_id
             .or(decoded.request_id.as_deref())
             .and_then(|id| clean(id, MAX_FIELD_BYTES));
-        let retry_after = headers.retry_after.or_else(|| {
-            // A protobuf Duration in JSON: "32s", "0.5s".
-            parse_delay_seconds(decoded.retry_delay.as_deref()?.trim().strip_suffix('s')?)
-        });
+        let retry_after = headers
+            .retry_after
+            .or_else(|| parse_protobuf_duration(decoded.retry_delay.as_deref()?));
 
         let inner = Fields {
             http_status,
@@ -407,58 +406,3 @@ impl fmt::Debug for ErrorResponse {
 }
 
 impl std::error::Error for ErrorResponse {}
-
-/// What the headers say.
-struct Headers<'a> {
-    retry_after: Option<Duration>,
-    should_retry: Option<bool>,
-    request_id: Option<&'a str>,
-    problem_json: bool,
-}
-
-impl<'a> Headers<'a> {
-    fn read(headers: &[(&'a str, &'a str)], now: SystemTime) -> Self {
-        let mut retry_after_ms = None;
-        let mut retry_after = None;
-        let mut should_retry = None;
-        let mut x_request_id = None;
-        let mut request_id = None;
-        let mut problem_json = false;
-        // The first valid value of each header wins.
-        for &(name, value) in headers {
-            let name = name.trim();
-            let is = |expected: &str| name.eq_ignore_ascii_case(expected);
-            if is("retry-after-ms") {
-                retry_after_ms = retry_after_ms.or_else(|| parse_retry_after_ms(value));
-            } else if is("retry-after") {
-                retry_after = retry_after.or_else(|| parse_retry_after(value, now));
-            } else if is("x-should-retry") {
-                should_retry = should_retry.or_else(|| parse_bool(value));
-            } else if is("x-request-id") {
-                x_request_id = x_request_id.or(Some(value.trim()).filter(|v| !v.is_empty()));
-            } else if is("request-id") {
-                request_id = request_id.or(Some(value.trim()).filter(|v| !v.is_empty()));
-            } else if is("content-type") {
-                let media_type = value.split(';').next().unwrap_or_default().trim();
-                problem_json |= media_type.eq_ignore_ascii_case("application/problem+json");
-            }
-        }
-        Headers {
-            retry_after: retry_after_ms.or(retry_after),
-            should_retry,
-            request_id: x_request_id.or(request_id),
-            problem_json,
-        }
-    }
-}
-
-fn parse_bool(value: &str) -> Option<bool> {
-    let value = value.trim();
-    if value.eq_ignore_ascii_case("true") {
-        Some(true)
-    } else if value.eq_ignore_ascii_case("false") {
-        Some(false)
-    } else {
-        None
-    }
-}

@@ -49,6 +49,7 @@ mod api_error;
 pub mod catalog;
 pub mod client;
 mod envelope;
+pub mod headers;
 pub mod integrations;
 pub mod json;
 pub mod retry;

@@ -78,20 +78,19 @@
 //! ```
 
 use std::fmt;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use crate::{ApiError, Retryability};
 
 mod budget;
 mod exec;
-mod http_date;
 mod rng;
 
+pub use crate::headers::{parse_http_date, parse_retry_after, parse_retry_after_ms};
 pub use budget::RetryBudget;
 pub use exec::{
     retry_async, retry_async_outcome, retry_blocking, retry_blocking_outcome, RetryOutcome,
 };
-pub use http_date::parse_http_date;
 
 use rng::SharedRng;
 
@@ -441,63 +440,4 @@ impl fmt::Debug for RetryPolicy {
             .field("budget", &self.budget)
             .finish_non_exhaustive()
     }
-}
-
-/// Parses a `Retry-After` header value: delay-seconds or an HTTP-date.
-///
-/// - delay-seconds: `120`; a fraction is tolerated (`1.5`); surrounding whitespace is ignored;
-/// - an HTTP-date in any of the three formats of RFC 9110 (see [`parse_http_date`]):
-///   the time left until it, measured from `now`; a date in the past is zero.
-///
-/// Anything else — garbage, a sign, an exponent, `inf`/`NaN`, a number too large
-/// for a `u64` of seconds, an impossible date — is `None`. Never panics, never allocates.
-///
-/// ```
-/// use std::time::{Duration, UNIX_EPOCH};
-/// use dos_errors::retry::parse_retry_after;
-///
-/// let now = UNIX_EPOCH + Duration::from_secs(784_111_700);
-/// assert_eq!(parse_retry_after(" 120 ", now), Some(Duration::from_secs(120)));
-/// assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
-/// assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(Duration::from_secs(77)));
-/// assert_eq!(parse_retry_after("Sat, 05 Nov 1994 08:49:37 GMT", now), Some(Duration::ZERO));
-/// assert_eq!(parse_retry_after("-1", now), None);
-/// assert_eq!(parse_retry_after("soon", now), None);
-/// ```
-#[must_use]
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    match value.as_bytes().first()? {
-        b'0'..=b'9' | b'.' => parse_delay_seconds(value),
-        _ => {
-            let date = parse_http_date(value, now)?;
-            Some(date.duration_since(now).unwrap_or(Duration::ZERO))
-        }
-    }
-}
-
-/// Seconds as a non-negative decimal (`12`, `1.5`), the delay-seconds of `Retry-After`.
-pub(crate) fn parse_delay_seconds(value: &str) -> Option<Duration> {
-    let (seconds, nanos) = http_date::parse_decimal(value)?;
-    Some(Duration::new(seconds, nanos))
-}
-
-/// Parses a `retry-after-ms` header value (OpenAI's, Azure's): milliseconds, fraction allowed.
-///
-/// The same rules as [`parse_retry_after`]'s delay-seconds: no sign, no exponent,
-/// whitespace ignored, anything malformed or too large is `None`.
-///
-/// ```
-/// use std::time::Duration;
-/// use dos_errors::retry::parse_retry_after_ms;
-///
-/// assert_eq!(parse_retry_after_ms("1500"), Some(Duration::from_millis(1500)));
-/// assert_eq!(parse_retry_after_ms("2.5"), Some(Duration::from_micros(2500)));
-/// assert_eq!(parse_retry_after_ms("NaN"), None);
-/// ```
-#[must_use]
-pub fn parse_retry_after_ms(value: &str) -> Option<Duration> {
-    let (millis, billionths) = http_date::parse_decimal(value.trim())?;
-    // A billionth of a millisecond is a thousandth of a nanosecond.
-    Duration::from_millis(millis).checked_add(Duration::from_nanos(u64::from(billionths / 1000)))
 }

@@ -48,7 +48,6 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::time::Duration;
 
 #[cfg(feature = "actix-web")]
 pub mod actix;
@@ -86,25 +85,7 @@ pub(crate) mod hooks {
 /// The `Content-Type` of every error response.
 pub const CONTENT_TYPE_JSON: &str = "application/json";
 
-/// The value of a `Retry-After` header for `delay`: whole seconds, rounded up.
-///
-/// ```
-/// use std::time::Duration;
-/// use dos_errors::integrations::retry_after_seconds;
-///
-/// assert_eq!(retry_after_seconds(Duration::from_secs(30)), 30);
-/// assert_eq!(retry_after_seconds(Duration::from_millis(1200)), 2);
-/// assert_eq!(retry_after_seconds(Duration::ZERO), 0);
-/// ```
-#[must_use]
-pub const fn retry_after_seconds(delay: Duration) -> u64 {
-    let whole = delay.as_secs();
-    if delay.subsec_nanos() > 0 {
-        whole.saturating_add(1)
-    } else {
-        whole
-    }
-}
+pub use crate::headers::retry_after_seconds;
 
 /// An error answered by the framework rather than by a handler: a bad body, an
 /// unknown route, a wrong method, a panic. Its type and, unless given, its
