@@ -17,7 +17,7 @@ pub struct Input<'a> {
 /// An enum's variants, or a struct seen as its only variant.
 pub enum Body<'a> {
     Enum(Vec<Variant<'a>>),
-    Struct(Variant<'a>),
+    Struct(Box<Variant<'a>>),
 }
 
 /// A variant, or the body of a struct (whose attrs are then the container's).
@@ -64,13 +64,13 @@ impl<'a> Input<'a> {
                     body: Body::Enum(variants),
                 });
             }
-            Data::Struct(data) => Body::Struct(Variant {
+            Data::Struct(data) => Body::Struct(Box::new(Variant {
                 ident: None,
                 span: node.ident.span(),
                 attrs: Attrs::default(),
                 fields: Field::all(errors, &data.fields),
                 docs: docs(&node.attrs),
-            }),
+            })),
             Data::Union(data) => {
                 errors.push(syn::Error::new(
                     data.union_token.span(),

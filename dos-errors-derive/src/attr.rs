@@ -1,8 +1,11 @@
 //! Parsing of `#[api_error(...)]` attributes into plain data.
 //!
-//! Every key remembers the span of its name so that later stages can point at it.
-//! Parsing never stops at the first problem: each malformed key is reported and
-//! skipped, and the rest of the attribute is still read.
+//! Every key remembers the span of its name (and values the span of their
+//! literal) so that later stages can point at them. Parsing never stops at the
+//! first problem: each malformed key is reported and skipped, and the rest of the
+//! attribute is still read. Values whose grammar is part of the contract (error
+//! types, codes, gRPC names, log levels, documentation links) are checked here,
+//! with the contract's own rules.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::ToTokens;
@@ -10,14 +13,15 @@ use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::{Attribute, Ident, Lit, LitStr, Token};
 
+use crate::contract::{self, GrpcCode, LogLevel};
 use crate::Errors;
 
 /// Where an attribute stands; decides which keys it may hold.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Place {
-    /// On an enum.
+    /// On an enum: defaults for its variants, and what concerns the whole type.
     Enum,
-    /// On a struct (both the type's defaults and its only "variant").
+    /// On a struct: both the type's keys and those of its only "variant".
     Struct,
     /// On an enum variant.
     Variant,
@@ -25,25 +29,63 @@ pub enum Place {
     Field,
 }
 
-/// Every key of a type or variant attribute; `transparent` last, because an enum
-/// takes all but it.
-const KEYS: [&str; 7] = [
+/// Keys of a variant (and of a struct).
+const VARIANT_KEYS: &[&str] = &[
     "status",
     "type",
     "message",
     "display",
     "retryable",
     "retry_after",
+    "code",
+    "param",
+    "grpc",
+    "log",
     "transparent",
 ];
 
+/// Keys that concern the whole type (on an enum or a struct).
+const TYPE_KEYS: &[&str] = &["docs", "domain", "integrations", "crate"];
+
+/// Keys of a field.
+const FIELD_KEYS: &[&str] = &["retry_after", "param", "violations"];
+
+/// The frameworks of `integrations(...)`, with the feature each needs.
+pub const INTEGRATIONS: &[(&str, &str)] = &[
+    ("axum", "axum"),
+    ("actix_web", "actix-web"),
+    ("utoipa", "utoipa"),
+];
+
 impl Place {
-    fn allowed(self) -> &'static [&'static str] {
+    fn allows(self, key: &str) -> bool {
+        let variant = VARIANT_KEYS.contains(&key);
+        let type_level = TYPE_KEYS.contains(&key);
         match self {
-            Place::Enum => &KEYS[..KEYS.len() - 1],
-            Place::Struct | Place::Variant => &KEYS,
-            Place::Field => &["retry_after"],
+            // An enum sets defaults for its variants; `code`, `param` and
+            // `transparent` only make sense per variant.
+            Place::Enum => {
+                type_level || (variant && !matches!(key, "code" | "param" | "transparent"))
+            }
+            Place::Struct => variant || type_level,
+            Place::Variant => variant,
+            Place::Field => FIELD_KEYS.contains(&key),
         }
+    }
+
+    fn keys(self) -> Vec<&'static str> {
+        VARIANT_KEYS
+            .iter()
+            .chain(TYPE_KEYS)
+            .chain(FIELD_KEYS)
+            .copied()
+            .filter(|key| self.allows(key))
+            .fold(Vec::new(), |mut keys, key| {
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+                keys
+            })
     }
 }
 
@@ -57,10 +99,10 @@ pub struct Setting<T> {
 /// The contents of all `#[api_error(...)]` attributes on one item.
 #[derive(Default)]
 pub struct Attrs {
-    /// `status = 429`: the code and the literal's span.
-    pub status: Option<Setting<(u16, Span)>>,
+    /// `status = 429`.
+    pub status: Option<Setting<u16>>,
     /// `type = "rate_limit_error"`.
-    pub error_type: Option<Setting<LitStr>>,
+    pub error_type: Option<Setting<String>>,
     /// `message = "…"`.
     pub message: Option<Setting<LitStr>>,
     /// `display`: the public message is the type's `Display`.
@@ -69,10 +111,30 @@ pub struct Attrs {
     pub retryable: Option<Setting<bool>>,
     /// `retry_after = 30` (seconds) on a type or variant.
     pub retry_after: Option<Setting<u64>>,
-    /// `retry_after` on a field.
-    pub retry_after_field: Option<Setting<()>>,
     /// `transparent`.
     pub transparent: Option<Setting<()>>,
+    /// `code = "model_not_found"`.
+    pub code: Option<Setting<String>>,
+    /// `param = "model"`.
+    pub param: Option<Setting<String>>,
+    /// `grpc = "RESOURCE_EXHAUSTED"`.
+    pub grpc: Option<Setting<GrpcCode>>,
+    /// `log = "warn"`.
+    pub log: Option<Setting<LogLevel>>,
+    /// `docs = "https://…"`.
+    pub docs: Option<Setting<String>>,
+    /// `domain = "dos.ai"`.
+    pub domain: Option<Setting<String>>,
+    /// `integrations(axum, …)`: each framework with its span.
+    pub integrations: Option<Setting<Vec<Ident>>>,
+    /// `crate = "path"`.
+    pub krate: Option<Setting<syn::Path>>,
+    /// `retry_after` on a field.
+    pub retry_after_field: Option<Setting<()>>,
+    /// `param` on a field.
+    pub param_field: Option<Setting<()>>,
+    /// `violations` on a field.
+    pub violations_field: Option<Setting<()>>,
     /// Every key given, in order, for rules about combinations.
     pub keys: Vec<(&'static str, Span)>,
     /// Some attribute or key here was malformed (and already reported): later
@@ -179,6 +241,27 @@ fn literal(key: &Ident, eq: Span, tokens: TokenStream, expected: &str) -> syn::R
     }
 }
 
+/// The value as a string literal.
+fn string(key: &Ident, eq: Span, tokens: TokenStream, example: &str) -> syn::Result<LitStr> {
+    match literal(key, eq, tokens, "a string literal")? {
+        Lit::Str(lit) => Ok(lit),
+        other => Err(syn::Error::new(
+            other.span(),
+            format!("expected a string literal, e.g. `{key} = {example}`"),
+        )),
+    }
+}
+
+/// What a key's value looks like.
+enum Value {
+    /// `key`
+    Flag,
+    /// `key = tokens`, with the span of `=`.
+    Assign(Span, TokenStream),
+    /// `key(tokens)`
+    List(proc_macro2::Group),
+}
+
 fn parse_key(
     errors: &mut Errors,
     attrs: &mut Attrs,
@@ -191,56 +274,120 @@ fn parse_key(
     }
     let key = input.call(Ident::parse_any)?;
     let name = key.to_string();
-    let allowed = place.allowed();
-    let Some(&name) = allowed.iter().find(|allowed| **allowed == name) else {
+    let Some(name) = place.keys().into_iter().find(|allowed| *allowed == name) else {
         skip_to_comma(input);
         return Err(unknown_key(&key, place));
     };
-    if name == "retry_after" && place == Place::Field {
-        // A field marker takes no value.
-        if input.peek(Token![=]) {
-            input.parse::<Token![=]>()?;
-            value_tokens(input)?;
-            return Err(syn::Error::new(
-                key.span(),
-                "`retry_after` on a field takes no value: the field holds the delay",
-            ));
+    let value = if input.peek(Token![=]) {
+        let eq = input.parse::<Token![=]>()?.span;
+        Value::Assign(eq, value_tokens(input)?)
+    } else if input.peek(syn::token::Paren) {
+        match input.parse::<TokenTree>()? {
+            TokenTree::Group(group) => Value::List(group),
+            _ => unreachable!("a parenthesis starts a group"),
         }
-        return record(errors, attrs, name, &key, |a| &mut a.retry_after_field, ());
-    }
-    let eq = if input.peek(Token![=]) {
-        Some(input.parse::<Token![=]>()?.span)
     } else {
-        None
+        Value::Flag
     };
-    let value = match eq {
-        Some(_) => Some(value_tokens(input)?),
-        None => None,
+    let span = key.span();
+    let mut store = Store {
+        errors,
+        attrs,
+        name,
+        key: &key,
     };
-    match (name, eq, value) {
-        ("display" | "transparent", Some(_), _) => Err(syn::Error::new(
-            key.span(),
-            format!("`{name}` takes no value: write `{name}` alone"),
-        )),
-        ("display", None, _) => record(errors, attrs, name, &key, |a| &mut a.display, ()),
-        ("transparent", None, _) => record(errors, attrs, name, &key, |a| &mut a.transparent, ()),
-        ("retryable", None, _) => record(errors, attrs, name, &key, |a| &mut a.retryable, true),
-        ("retryable", Some(eq), Some(tokens)) => {
-            match literal(&key, eq, tokens, "`true` or `false`") {
-                Ok(Lit::Bool(b)) => {
-                    record(errors, attrs, name, &key, |a| &mut a.retryable, b.value)
-                }
-                Ok(other) => Err(syn::Error::new(other.span(), "expected `true` or `false`")),
-                Err(err) => Err(err),
+
+    if place == Place::Field {
+        return match value {
+            Value::Flag => match name {
+                "retry_after" => store.put(|a| &mut a.retry_after_field, ()),
+                "param" => store.put(|a| &mut a.param_field, ()),
+                _ => store.put(|a| &mut a.violations_field, ()),
+            },
+            _ => Err(syn::Error::new(
+                span,
+                format!(
+                    "`{name}` on a field takes no value: the field holds the {}",
+                    match name {
+                        "retry_after" => "delay",
+                        "param" => "parameter",
+                        _ => "violations",
+                    }
+                ),
+            )),
+        };
+    }
+
+    match (name, value) {
+        ("display" | "transparent", Value::Flag) => {
+            if name == "display" {
+                store.put(|a| &mut a.display, ())
+            } else {
+                store.put(|a| &mut a.transparent, ())
             }
         }
-        ("retry_after", None, _) => Err(syn::Error::new(
-            key.span(),
+        ("display" | "transparent", _) => Err(syn::Error::new(
+            span,
+            format!("`{name}` takes no value: write `{name}` alone"),
+        )),
+        ("retryable", Value::Flag) => store.put(|a| &mut a.retryable, true),
+        ("retryable", Value::Assign(eq, tokens)) => {
+            match literal(&key, eq, tokens, "`true` or `false`")? {
+                Lit::Bool(b) => store.put(|a| &mut a.retryable, b.value),
+                other => Err(syn::Error::new(other.span(), "expected `true` or `false`")),
+            }
+        }
+        ("integrations", Value::List(group)) => {
+            let frameworks = parse_integrations(&group)?;
+            store.put(|a| &mut a.integrations, frameworks)
+        }
+        ("integrations", _) => Err(syn::Error::new(
+            span,
+            "expected `integrations(...)` with the frameworks to implement, e.g. \
+             `integrations(axum, utoipa)`",
+        )),
+        ("retry_after", Value::Flag) => Err(syn::Error::new(
+            span,
             "expected `retry_after = <seconds>`; to take the delay from a field, \
              put `#[api_error(retry_after)]` on that field",
         )),
-        ("retry_after", Some(eq), Some(tokens)) => {
-            let lit = literal(&key, eq, tokens, "a whole number of seconds")?;
+        ("param", Value::Flag) => Err(syn::Error::new(
+            span,
+            "expected `param = \"...\"`; to take the parameter from a field, \
+             put `#[api_error(param)]` on that field",
+        )),
+        (_, Value::Flag | Value::List(_)) => Err(syn::Error::new(span, expected_value(name))),
+        (_, Value::Assign(eq, tokens)) => assign(&mut store, eq, tokens),
+    }
+}
+
+/// How a key that takes a value is written.
+fn expected_value(name: &str) -> String {
+    let (form, example) = match name {
+        "status" => ("status = <code>", "status = 400"),
+        "type" => ("type = \"...\"", "type = \"invalid_request_error\""),
+        "message" => return "expected `message = \"...\"`".to_owned(),
+        "code" => ("code = \"...\"", "code = \"model_not_found\""),
+        "grpc" => ("grpc = \"...\"", "grpc = \"RESOURCE_EXHAUSTED\""),
+        "log" => ("log = \"...\"", "log = \"warn\""),
+        "docs" => (
+            "docs = \"...\"",
+            "docs = \"https://docs.example.com/errors\"",
+        ),
+        "domain" => ("domain = \"...\"", "domain = \"example.com\""),
+        "crate" => ("crate = \"...\"", "crate = \"::my_crate::dos_errors\""),
+        other => return format!("`{other}` expects a value"),
+    };
+    format!("expected `{form}`, e.g. `{example}`")
+}
+
+/// Stores the value of a key written `key = value`.
+fn assign(store: &mut Store, eq: Span, tokens: TokenStream) -> syn::Result<()> {
+    let key = store.key;
+    let span = key.span();
+    match store.name {
+        "retry_after" => {
+            let lit = literal(key, eq, tokens, "a whole number of seconds")?;
             let seconds = match &lit {
                 Lit::Int(int) if int.suffix().is_empty() || int.suffix() == "u64" => {
                     int.base10_parse::<u64>().ok()
@@ -248,44 +395,27 @@ fn parse_key(
                 _ => None,
             };
             match seconds {
-                Some(seconds) => record(errors, attrs, name, &key, |a| &mut a.retry_after, seconds),
+                Some(seconds) => store.put(|a| &mut a.retry_after, seconds),
                 None => Err(syn::Error::new(
                     lit.span(),
                     "expected a whole number of seconds, e.g. `retry_after = 30`",
                 )),
             }
         }
-        ("status", None, _) | ("type", None, _) | ("message", None, _) => Err(syn::Error::new(
-            key.span(),
-            match name {
-                "status" => "expected `status = <code>`, e.g. `status = 400`",
-                "type" => "expected `type = \"...\"`, e.g. `type = \"invalid_request_error\"`",
-                _ => "expected `message = \"...\"`",
-            },
-        )),
-        ("status", Some(eq), Some(tokens)) => {
-            let lit = literal(&key, eq, tokens, "an integer status code like `400`")?;
-            let code = match &lit {
-                Lit::Int(int) => int
-                    .base10_parse::<u16>()
-                    .ok()
-                    .filter(|c| (400..=599).contains(c)),
-                _ => {
-                    return Err(syn::Error::new(
-                        lit.span(),
-                        "expected an integer status code like `400`",
-                    ))
-                }
+        "status" => {
+            let lit = literal(key, eq, tokens, "an integer status code like `400`")?;
+            let Lit::Int(int) = &lit else {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "expected an integer status code like `400`",
+                ));
             };
-            match code {
-                Some(code) => record(
-                    errors,
-                    attrs,
-                    name,
-                    &key,
-                    |a| &mut a.status,
-                    (code, lit.span()),
-                ),
+            match int
+                .base10_parse::<u16>()
+                .ok()
+                .filter(|c| (400..=599).contains(c))
+            {
+                Some(code) => store.put(|a| &mut a.status, code),
                 None => Err(syn::Error::new(
                     lit.span(),
                     format!(
@@ -295,94 +425,261 @@ fn parse_key(
                 )),
             }
         }
-        ("type", Some(eq), Some(tokens)) => match literal(&key, eq, tokens, "a string literal")? {
-            Lit::Str(lit) => {
-                check_type_name(&lit)?;
-                record(errors, attrs, name, &key, |a| &mut a.error_type, lit)
-            }
-            other => Err(syn::Error::new(
-                other.span(),
-                "expected a string literal, e.g. `type = \"invalid_request_error\"`",
-            )),
+        "message" => match literal(key, eq, tokens, "a string literal") {
+            Ok(Lit::Str(lit)) => store.put(|a| &mut a.message, lit),
+            Ok(other) => Err(message_not_string(other.span())),
+            Err(err) => Err(message_not_string(err.span())),
         },
-        ("message", Some(eq), Some(tokens)) => {
-            match literal(&key, eq, tokens, "a string literal") {
-                Ok(Lit::Str(lit)) => record(errors, attrs, name, &key, |a| &mut a.message, lit),
-                Ok(other) => Err(syn::Error::new(
-                    other.span(),
-                    "`message` must be a string literal (a format string over the fields)",
+        "type" => {
+            let lit = string(key, eq, tokens, "\"invalid_request_error\"")?;
+            let value = lit.value();
+            if !contract::is_error_type(&value) {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "invalid error type {value:?}: expected lower snake_case ASCII \
+                         starting with a letter, e.g. \"invalid_request_error\""
+                    ),
+                ));
+            }
+            store.put(|a| &mut a.error_type, value)
+        }
+        "code" => {
+            let lit = string(key, eq, tokens, "\"model_not_found\"")?;
+            let value = lit.value();
+            if !contract::is_error_code(&value) {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "invalid error code {value:?}: expected lower snake_case ASCII \
+                         starting with a letter (`[a-z][a-z0-9_]*`), at most {} bytes, \
+                         e.g. \"model_not_found\"",
+                        contract::MAX_CODE_LEN
+                    ),
+                ));
+            }
+            store.put(|a| &mut a.code, value)
+        }
+        "param" => {
+            let lit = string(key, eq, tokens, "\"model\"")?;
+            let value = lit.value();
+            if value.trim().is_empty() || value.chars().any(char::is_control) {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "`param` names the request parameter at fault, e.g. \"model\" or \
+                     \"messages[0].role\"; it cannot be empty",
+                ));
+            }
+            store.put(|a| &mut a.param, value)
+        }
+        "grpc" => {
+            let lit = string(key, eq, tokens, "\"RESOURCE_EXHAUSTED\"")?;
+            let value = lit.value();
+            match GrpcCode::from_name(&value) {
+                Some(GrpcCode::Ok) => Err(syn::Error::new(
+                    lit.span(),
+                    "`OK` is not an error: choose the gRPC code of this error, e.g. \
+                     \"INVALID_ARGUMENT\"",
                 )),
-                Err(err) => Err(syn::Error::new(
-                    err.span(),
-                    "`message` must be a string literal (a format string over the fields)",
+                Some(code) => store.put(|a| &mut a.grpc, code),
+                None if GrpcCode::from_name(&value.to_ascii_uppercase())
+                    .is_some_and(|code| code != GrpcCode::Ok) =>
+                {
+                    Err(syn::Error::new(
+                        lit.span(),
+                        format!(
+                            "unknown gRPC code {value:?}: gRPC codes are upper case, write {:?}",
+                            value.to_ascii_uppercase()
+                        ),
+                    ))
+                }
+                None => {
+                    let names: Vec<_> = GrpcCode::ALL[1..]
+                        .iter()
+                        .map(|code| format!("`{}`", code.as_str()))
+                        .collect();
+                    Err(syn::Error::new(
+                        lit.span(),
+                        format!(
+                            "unknown gRPC code {value:?}; expected one of {}",
+                            names.join(", ")
+                        ),
+                    ))
+                }
+            }
+        }
+        "log" => {
+            let lit = string(key, eq, tokens, "\"warn\"")?;
+            let value = lit.value();
+            match LogLevel::from_name(&value) {
+                Some(level) => store.put(|a| &mut a.log, level),
+                None => Err(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "unknown log level {value:?}; expected one of {}",
+                        LogLevel::NAMES.map(|name| format!("\"{name}\"")).join(", ")
+                    ),
                 )),
             }
         }
-        _ => unreachable!("every allowed key is matched above"),
+        "docs" => {
+            let lit = string(key, eq, tokens, "\"https://docs.example.com/errors\"")?;
+            let value = lit.value();
+            if let Some(problem) = contract::doc_base_problem(&value) {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "`docs` must be an absolute `http` or `https` URL, the base of each \
+                         error's link (`{{docs}}#{{code}}`): {problem}"
+                    ),
+                ));
+            }
+            store.put(|a| &mut a.docs, value)
+        }
+        "domain" => {
+            let lit = string(key, eq, tokens, "\"example.com\"")?;
+            let value = lit.value();
+            if value.is_empty() || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "`domain` is the service's name, e.g. \"dos.ai\": not empty, no spaces",
+                ));
+            }
+            store.put(|a| &mut a.domain, value)
+        }
+        "crate" => {
+            let lit = string(key, eq, tokens, "\"my_dos_errors\"")?;
+            match lit.parse_with(syn::Path::parse_mod_style) {
+                Ok(path) => store.put(|a| &mut a.krate, path),
+                Err(_) => Err(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "`crate` must be a path to the dos-errors crate, e.g. \
+                         \"::my_errors::dos_errors\"; {:?} is not a path",
+                        lit.value()
+                    ),
+                )),
+            }
+        }
+        other => Err(syn::Error::new(span, expected_value(other))),
     }
 }
 
-/// Stores a setting, reporting a duplicate at the second occurrence and noting the first.
-fn record<T>(
-    errors: &mut Errors,
-    attrs: &mut Attrs,
-    name: &'static str,
-    key: &Ident,
-    slot: impl FnOnce(&mut Attrs) -> &mut Option<Setting<T>>,
-    value: T,
-) -> syn::Result<()> {
-    let span = key.span();
-    let slot = slot(attrs);
-    if let Some(first) = slot {
-        let mut err = syn::Error::new(span, format!("duplicate `{name}` key"));
-        err.combine(syn::Error::new(
-            first.key,
-            format!("`{name}` first given here"),
+fn message_not_string(span: Span) -> syn::Error {
+    syn::Error::new(
+        span,
+        "`message` must be a string literal (a format string over the fields)",
+    )
+}
+
+/// The frameworks of `integrations(...)`: known names, each once.
+fn parse_integrations(group: &proc_macro2::Group) -> syn::Result<Vec<Ident>> {
+    let parser = syn::punctuated::Punctuated::<Ident, Token![,]>::parse_terminated;
+    let idents = parser.parse2(group.stream())?;
+    if idents.is_empty() {
+        return Err(syn::Error::new(
+            group.span(),
+            "`integrations()` is empty: name the frameworks, e.g. `integrations(axum, utoipa)`",
         ));
-        errors.push(err);
-        return Ok(());
     }
-    *slot = Some(Setting { key: span, value });
-    attrs.keys.push((name, span));
-    Ok(())
+    let mut seen: Vec<Ident> = Vec::new();
+    let mut error: Option<syn::Error> = None;
+    let mut push = |err: syn::Error| match &mut error {
+        Some(first) => first.combine(err),
+        None => error = Some(err),
+    };
+    for ident in idents {
+        if !INTEGRATIONS.iter().any(|(name, _)| ident == name) {
+            let known: Vec<_> = INTEGRATIONS
+                .iter()
+                .map(|(name, _)| format!("`{name}`"))
+                .collect();
+            push(syn::Error::new(
+                ident.span(),
+                format!(
+                    "unknown integration `{ident}`; expected one of {}",
+                    known.join(", ")
+                ),
+            ));
+        } else if let Some(first) = seen.iter().find(|seen| **seen == ident) {
+            let mut err = syn::Error::new(ident.span(), format!("`{ident}` is listed twice"));
+            err.combine(syn::Error::new(first.span(), "first listed here"));
+            push(err);
+        } else {
+            seen.push(ident);
+        }
+    }
+    match error {
+        Some(error) => Err(error),
+        None => Ok(seen),
+    }
+}
+
+/// Where one key's value goes.
+struct Store<'a> {
+    errors: &'a mut Errors,
+    attrs: &'a mut Attrs,
+    name: &'static str,
+    key: &'a Ident,
+}
+
+impl Store<'_> {
+    /// Stores a setting, reporting a duplicate at the second occurrence and noting the first.
+    fn put<T>(
+        &mut self,
+        slot: impl FnOnce(&mut Attrs) -> &mut Option<Setting<T>>,
+        value: T,
+    ) -> syn::Result<()> {
+        let key = self.key.span();
+        let name = self.name;
+        let slot = slot(self.attrs);
+        if let Some(first) = slot {
+            let mut err = syn::Error::new(key, format!("duplicate `{name}` key"));
+            err.combine(syn::Error::new(
+                first.key,
+                format!("`{name}` first given here"),
+            ));
+            self.errors.push(err);
+            return Ok(());
+        }
+        *slot = Some(Setting { key, value });
+        self.attrs.keys.push((name, key));
+        Ok(())
+    }
 }
 
 fn unknown_key(key: &Ident, place: Place) -> syn::Error {
-    let message = if place == Place::Field {
-        format!("unknown key `{key}` on a field: the only field key is `retry_after`")
-    } else {
-        let allowed = place
-            .allowed()
-            .iter()
-            .map(|k| format!("`{k}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let hint = if place == Place::Enum && key == "transparent" {
-            " (`transparent` goes on a variant)"
-        } else {
-            ""
-        };
-        format!("unknown key `{key}`{hint}; expected one of {allowed}")
+    let allowed = place
+        .keys()
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let name = key.to_string();
+    let hint = match place {
+        Place::Enum if matches!(name.as_str(), "code" | "param" | "transparent") => {
+            format!(" (`{name}` goes on a variant)")
+        }
+        Place::Variant if TYPE_KEYS.contains(&name.as_str()) => {
+            format!(" (`{name}` goes on the type: it concerns every error of the type)")
+        }
+        Place::Field if place_of_variant_key(&name) => {
+            format!(" (`{name}` goes on the variant)")
+        }
+        _ => String::new(),
     };
-    syn::Error::new(key.span(), message)
+    let what = if place == Place::Field {
+        "on a field"
+    } else {
+        ""
+    };
+    let sep = if what.is_empty() { "" } else { " " };
+    syn::Error::new(
+        key.span(),
+        format!("unknown key `{key}`{sep}{what}{hint}; expected one of {allowed}"),
+    )
 }
 
-/// An error `type` is non-empty lower snake_case ASCII: `[a-z][a-z0-9_]*`.
-fn check_type_name(lit: &LitStr) -> syn::Result<()> {
-    let value = lit.value();
-    let mut chars = value.chars();
-    let valid = matches!(chars.next(), Some('a'..='z'))
-        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'));
-    if valid {
-        Ok(())
-    } else {
-        Err(syn::Error::new(
-            lit.span(),
-            format!(
-                "invalid error type {:?}: expected lower snake_case ASCII starting with a letter, \
-                 e.g. \"invalid_request_error\"",
-                value
-            ),
-        ))
-    }
+fn place_of_variant_key(name: &str) -> bool {
+    VARIANT_KEYS.contains(&name) || TYPE_KEYS.contains(&name)
 }

@@ -1,134 +1,66 @@
-//! The `message` format string: `{field}`, `{0}`, format specs, `{{`/`}}`, and which fields it uses.
+//! The `message` format string: its pieces (read by the contract's grammar, the
+//! same the runtime reads metadata names with) and the fields they use.
 
 use syn::ext::IdentExt;
 use syn::{LitStr, Member};
 
-use crate::ast::{Field, Variant};
+use crate::ast::Variant;
+use crate::contract::{self, FormatTrait};
 
 /// A parsed `message = "..."`.
 pub struct Message {
-    /// The literal as written (for spans and for the catalogue's template).
+    /// The literal as written (for spans).
     pub lit: LitStr,
+    /// Its value: the template as written.
+    pub template: String,
     pub pieces: Vec<Piece>,
 }
 
 /// A run of text, or a placeholder.
 pub enum Piece {
-    /// Literal text with `{{`/`}}` already unescaped.
+    /// Literal text with `{{`/`}}` already read as braces.
     Text(String),
     /// `{member:spec}`; `field` indexes the variant's fields.
     Arg {
         field: usize,
         spec: String,
-        trait_: FmtTrait,
+        trait_: FormatTrait,
     },
 }
 
-/// The formatting trait a placeholder's spec calls for.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum FmtTrait {
-    Display,
-    Debug,
-    LowerHex,
-    UpperHex,
-    Octal,
-    Binary,
-    LowerExp,
-    UpperExp,
-}
-
-impl FmtTrait {
-    fn of_spec(spec: &str) -> FmtTrait {
-        match spec.chars().last() {
-            Some('?') => FmtTrait::Debug,
-            Some('x') => FmtTrait::LowerHex,
-            Some('X') => FmtTrait::UpperHex,
-            Some('o') => FmtTrait::Octal,
-            Some('b') => FmtTrait::Binary,
-            Some('e') => FmtTrait::LowerExp,
-            Some('E') => FmtTrait::UpperExp,
-            _ => FmtTrait::Display,
-        }
-    }
-
-    /// The trait's name under `core::fmt`.
-    pub fn name(self) -> &'static str {
-        match self {
-            FmtTrait::Display => "Display",
-            FmtTrait::Debug => "Debug",
-            FmtTrait::LowerHex => "LowerHex",
-            FmtTrait::UpperHex => "UpperHex",
-            FmtTrait::Octal => "Octal",
-            FmtTrait::Binary => "Binary",
-            FmtTrait::LowerExp => "LowerExp",
-            FmtTrait::UpperExp => "UpperExp",
-        }
-    }
-}
-
 impl Message {
-    /// Parses `lit` against `fields`, reporting every problem at the literal.
+    /// Parses `lit` against the fields of `variant`, reporting every problem at the literal.
     pub fn parse(lit: &LitStr, variant: &Variant, errors: &mut Vec<syn::Error>) -> Option<Message> {
-        let fields = &variant.fields;
-        let text = lit.value();
-        let span = lit.span();
-        let mut pieces = Vec::new();
-        let mut current = String::new();
-        let mut chars = text.char_indices().peekable();
+        let template = lit.value();
+        let mut pieces: Vec<Piece> = Vec::new();
         let mut ok = true;
-        let mut fail = |msg: String| {
-            errors.push(syn::Error::new(span, msg));
-        };
-        while let Some((_, c)) = chars.next() {
-            match c {
-                '{' if chars.peek().map(|&(_, c)| c) == Some('{') => {
-                    chars.next();
-                    current.push('{');
-                }
-                '}' if chars.peek().map(|&(_, c)| c) == Some('}') => {
-                    chars.next();
-                    current.push('}');
-                }
-                '}' => {
-                    ok = false;
-                    fail("unmatched `}` in message; write `}}` for a literal brace".into());
-                }
-                '{' => {
-                    let mut inner = String::new();
-                    let mut closed = false;
-                    for (_, c) in chars.by_ref() {
-                        if c == '}' {
-                            closed = true;
-                            break;
-                        }
-                        inner.push(c);
-                    }
-                    if !closed {
+        for piece in contract::template(&template) {
+            match piece {
+                Ok(contract::Piece::Text(text)) => match pieces.last_mut() {
+                    Some(Piece::Text(last)) => last.push_str(text),
+                    _ => pieces.push(Piece::Text(text.to_owned())),
+                },
+                Ok(contract::Piece::Arg { name, spec }) => match field_named(name, variant) {
+                    Ok(field) => pieces.push(Piece::Arg {
+                        field,
+                        spec: spec.to_owned(),
+                        // The template's grammar checked the spec.
+                        trait_: contract::parse_spec(spec).unwrap_or(FormatTrait::Display),
+                    }),
+                    Err(message) => {
                         ok = false;
-                        fail("unclosed `{` in message; write `{{` for a literal brace".into());
-                        break;
+                        errors.push(syn::Error::new(lit.span(), message));
                     }
-                    match parse_placeholder(&inner, fields, variant) {
-                        Ok(arg) => {
-                            if !current.is_empty() {
-                                pieces.push(Piece::Text(std::mem::take(&mut current)));
-                            }
-                            pieces.push(arg);
-                        }
-                        Err(msg) => {
-                            ok = false;
-                            fail(msg);
-                        }
-                    }
+                },
+                Err(problem) => {
+                    ok = false;
+                    errors.push(syn::Error::new(lit.span(), problem.to_string()));
                 }
-                c => current.push(c),
             }
-        }
-        if !current.is_empty() {
-            pieces.push(Piece::Text(current));
         }
         ok.then(|| Message {
             lit: lit.clone(),
+            template,
             pieces,
         })
     }
@@ -152,7 +84,7 @@ impl Message {
     }
 
     /// The fields used, with the trait each use needs (a field may appear twice).
-    pub fn uses(&self) -> impl Iterator<Item = (usize, FmtTrait)> + '_ {
+    pub fn uses(&self) -> impl Iterator<Item = (usize, FormatTrait)> + '_ {
         self.pieces.iter().filter_map(|piece| match piece {
             Piece::Arg { field, trait_, .. } => Some((*field, *trait_)),
             Piece::Text(_) => None,
@@ -160,48 +92,20 @@ impl Message {
     }
 }
 
-fn parse_placeholder(inner: &str, fields: &[Field], variant: &Variant) -> Result<Piece, String> {
-    let (name, spec) = match inner.split_once(':') {
-        Some((name, spec)) => (name.trim(), spec),
-        None => (inner.trim(), ""),
-    };
-    // `{r#type}` names the field `r#type` just as `{type}` does.
-    let name = name.strip_prefix("r#").unwrap_or(name);
-    if name.is_empty() {
-        return Err(format!(
-            "`{{{inner}}}` names no field: write the field inside the braces, \
-             like `{{field}}` or `{{0}}`"
-        ));
-    }
-    if spec.contains('$') || spec.contains('*') {
-        return Err(format!(
-            "`{{{inner}}}`: width or precision taken from an argument (`$`, `*`) is not supported \
-             in messages; write the number in the spec"
-        ));
-    }
-    let position = if name.bytes().all(|b| b.is_ascii_digit()) {
-        let index: usize = name
-            .parse()
-            .map_err(|_| format!("`{{{inner}}}`: field index too large"))?;
-        fields
+/// The index of the field a placeholder names.
+fn field_named(name: &str, variant: &Variant) -> Result<usize, String> {
+    let found = if name.bytes().all(|b| b.is_ascii_digit()) {
+        let index: Option<u32> = name.parse().ok();
+        variant
+            .fields
             .iter()
-            .position(
-                |field| matches!(&field.member, Member::Unnamed(i) if i.index as usize == index),
-            )
-            .ok_or_else(|| no_such_field(&format!("{index}"), variant))?
+            .position(|field| matches!(&field.member, Member::Unnamed(i) if Some(i.index) == index))
     } else {
-        fields
-            .iter()
-            .position(
-                |field| matches!(&field.member, Member::Named(ident) if ident.unraw() == name),
-            )
-            .ok_or_else(|| no_such_field(name, variant))?
+        variant.fields.iter().position(
+            |field| matches!(&field.member, Member::Named(ident) if ident.unraw() == name),
+        )
     };
-    Ok(Piece::Arg {
-        field: position,
-        spec: spec.to_owned(),
-        trait_: FmtTrait::of_spec(spec),
-    })
+    found.ok_or_else(|| no_such_field(name, variant))
 }
 
 fn no_such_field(name: &str, variant: &Variant) -> String {

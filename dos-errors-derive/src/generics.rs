@@ -65,11 +65,6 @@ impl Bounds {
         })
     }
 
-    /// The derived type with its parameters.
-    pub fn self_ty(&self) -> &TokenStream {
-        &self.self_ty
-    }
-
     /// The `where` clause: the user's predicates, then ours, always ending in a comma.
     pub fn where_clause(&self, generics: &Generics) -> TokenStream {
         let existing = generics

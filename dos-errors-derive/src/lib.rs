@@ -23,9 +23,11 @@
 //!
 //! The pipeline, one module per stage: `ast` builds a typed model of the input
 //! (reading attributes with `attr` and message formats with `fmt`), `valid` checks
-//! the rules that span several attributes and resolves each variant's plan,
-//! `generics` infers bounds, and `expand` generates code that cannot fail. All
-//! problems of one input are reported together.
+//! the rules that span several attributes and resolves each variant to literal
+//! values, `generics` infers bounds, and `expand` generates code that cannot fail.
+//! All problems of one input are reported together. The rules themselves — status
+//! defaults, escaping, the envelope, template and name grammars — come from
+//! `contract`, the very file the runtime crate compiles.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -34,6 +36,8 @@
 mod ast;
 #[allow(missing_docs)]
 mod attr;
+#[allow(missing_docs, dead_code)]
+mod contract;
 #[allow(missing_docs)]
 mod expand;
 #[allow(missing_docs)]
@@ -56,13 +60,14 @@ pub fn derive_api_error(input: TokenStream) -> TokenStream {
 fn derive(node: &DeriveInput) -> proc_macro2::TokenStream {
     let mut errors = Errors::default();
     let Some(input) = ast::Input::from_syn(&mut errors, node) else {
-        return errors.into_compile_errors(node);
+        let container = valid::container_settings(&attr::Attrs::default());
+        return errors.into_compile_errors(node, &container);
     };
-    let plans = valid::check(&mut errors, &input);
+    let (container, plans) = valid::check(&mut errors, &input);
     if errors.is_empty() {
-        expand::derive(&input, &plans)
+        expand::derive(&input, &container, &plans)
     } else {
-        errors.into_compile_errors(node)
+        errors.into_compile_errors(node, &container)
     }
 }
 
@@ -84,8 +89,12 @@ impl Errors {
     }
 
     /// The errors as `compile_error!`s, next to a stub impl that stops a cascade.
-    fn into_compile_errors(self, node: &DeriveInput) -> proc_macro2::TokenStream {
-        let mut tokens = expand::stub(node);
+    fn into_compile_errors(
+        self,
+        node: &DeriveInput,
+        container: &valid::Container,
+    ) -> proc_macro2::TokenStream {
+        let mut tokens = expand::stub(node, container);
         for error in self.0 {
             tokens.extend(error.to_compile_error());
         }

@@ -4,7 +4,10 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::{json, ErrorEnvelope, Retryability, Status};
+use crate::{
+    format, ErrorEnvelope, ErrorSpec, FieldViolation, Format, GrpcCode, MessageWriter,
+    Retryability, Status,
+};
 
 /// An error that knows how it is presented to the clients of an HTTP API.
 ///
@@ -61,6 +64,55 @@ pub trait ApiError {
         None
     }
 
+    /// The stable machine-readable code of this error, e.g. `"model_not_found"`
+    /// (OpenAI's and Stripe's `code`, Google's `ErrorInfo.reason`). Default: `None`.
+    fn error_code(&self) -> Option<&str> {
+        None
+    }
+
+    /// The request parameter at fault, e.g. `"model"` (OpenAI's `param`). Default:
+    /// the field of the first of [`violations`](ApiError::violations), if any.
+    fn param(&self) -> Option<Cow<'_, str>> {
+        self.violations()
+            .first()
+            .map(|violation| Cow::Borrowed(violation.field()))
+    }
+
+    /// The fields of the request that are wrong, and why (Google's `BadRequest`,
+    /// an RFC 9457 problem's `errors`). Default: none.
+    fn violations(&self) -> &[FieldViolation] {
+        &[]
+    }
+
+    /// A link to the documentation of this error. Default: `None`.
+    fn doc_url(&self) -> Option<Cow<'_, str>> {
+        None
+    }
+
+    /// The service's domain, e.g. `"dos.ai"` (Google's `ErrorInfo.domain`). Default: `None`.
+    fn domain(&self) -> Option<&str> {
+        None
+    }
+
+    /// The gRPC code of this error. Default: [`Status::default_grpc_code`].
+    fn grpc_code(&self) -> GrpcCode {
+        self.status().default_grpc_code()
+    }
+
+    /// The declared error this value is, when it comes from a declaration
+    /// (`#[derive(ApiError)]`; a transparent variant answers with its field's).
+    /// Default: `None`.
+    fn spec(&self) -> Option<&'static ErrorSpec> {
+        None
+    }
+
+    /// Writes the public message piece by piece: literal text and interpolated
+    /// values (see [`MessageWriter`]). Default: [`message`](ApiError::message) as
+    /// one piece of text.
+    fn write_message(&self, out: &mut MessageWriter<'_>) {
+        out.text(&self.message());
+    }
+
     /// The JSON error body as a value.
     fn to_envelope(&self) -> ErrorEnvelope {
         ErrorEnvelope::from_error(self)
@@ -68,37 +120,26 @@ pub trait ApiError {
 
     /// The JSON error body as compact JSON: `{"error":{"message":…,"type":…,"code":…}}`.
     fn to_json(&self) -> String {
-        let mut out = Vec::with_capacity(128);
-        self.write_json(&mut out);
-        // write_json only ever appends valid UTF-8 (escaped str data and ASCII).
-        String::from_utf8(out)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        self.to_json_as(Format::Envelope)
     }
 
     /// Appends the bytes of [`to_json`](ApiError::to_json) to `out`.
     fn write_json(&self, out: &mut Vec<u8>) {
-        json::write_envelope(
-            out,
-            &self.message(),
-            self.error_type(),
-            self.status().as_u16(),
-        );
+        self.write_as(Format::Envelope, out);
     }
 
-    /// Writes the public message into `sink`. Derived code writes interpolated
-    /// messages piece by piece, so one expansion serves both `message` and
-    /// `write_json`; not part of the API.
-    #[doc(hidden)]
-    fn __write_message(&self, sink: &mut crate::__private::Sink<'_>) {
-        sink.str(&self.message());
+    /// Appends the body of this error in `format` to `out`.
+    fn write_as(&self, format: Format, out: &mut Vec<u8>) {
+        format::write(self, format, None, out);
     }
 
-    /// `true` when the public message deliberately hides this error's own
-    /// description (a 5xx without an explicit message). Integrations log the
-    /// internal description of such errors; not part of the API.
-    #[doc(hidden)]
-    fn __masked(&self) -> bool {
-        false
+    /// The body of this error in `format`, as compact JSON.
+    fn to_json_as(&self, format: Format) -> String {
+        let mut out = Vec::with_capacity(128);
+        self.write_as(format, &mut out);
+        // Every format appends only valid UTF-8 (escaped str data and ASCII).
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
@@ -111,11 +152,19 @@ macro_rules! forward_api_error {
             fn retryability(&self) -> Retryability { (**self).retryability() }
             fn is_retryable(&self) -> bool { (**self).is_retryable() }
             fn retry_after(&self) -> Option<Duration> { (**self).retry_after() }
+            fn error_code(&self) -> Option<&str> { (**self).error_code() }
+            fn param(&self) -> Option<Cow<'_, str>> { (**self).param() }
+            fn violations(&self) -> &[FieldViolation] { (**self).violations() }
+            fn doc_url(&self) -> Option<Cow<'_, str>> { (**self).doc_url() }
+            fn domain(&self) -> Option<&str> { (**self).domain() }
+            fn grpc_code(&self) -> GrpcCode { (**self).grpc_code() }
+            fn spec(&self) -> Option<&'static ErrorSpec> { (**self).spec() }
+            fn write_message(&self, out: &mut MessageWriter<'_>) { (**self).write_message(out) }
+            fn write_as(&self, format: Format, out: &mut Vec<u8>) { (**self).write_as(format, out) }
+            fn to_json_as(&self, format: Format) -> String { (**self).to_json_as(format) }
             fn to_envelope(&self) -> ErrorEnvelope { (**self).to_envelope() }
             fn to_json(&self) -> String { (**self).to_json() }
             fn write_json(&self, out: &mut Vec<u8>) { (**self).write_json(out) }
-            fn __write_message(&self, sink: &mut crate::__private::Sink<'_>) { (**self).__write_message(sink) }
-            fn __masked(&self) -> bool { (**self).__masked() }
         }
     )*};
 }

@@ -48,22 +48,33 @@
 mod api_error;
 pub mod catalog;
 pub mod client;
+// The contract shared with the derive (which compiles this very file); not every
+// item is used by both.
+#[allow(dead_code)]
+mod contract;
 mod envelope;
+mod format;
 pub mod headers;
 pub mod integrations;
 pub mod json;
+mod message;
 pub mod retry;
-mod retryability;
+mod spec;
 mod status;
+mod violation;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
 pub use api_error::ApiError;
+pub use contract::{GrpcCode, LogLevel, Retryability};
 pub use envelope::{ErrorBody, ErrorEnvelope};
-pub use retryability::Retryability;
+pub use format::Format;
+pub use message::{message_of, MessageWriter};
+pub use spec::ErrorSpec;
 pub use status::{InvalidStatus, Status};
+pub use violation::FieldViolation;
 
 #[doc = include_str!("derive.md")]
 pub use dos_errors_derive::ApiError;

@@ -2,7 +2,8 @@
 
 use core::fmt;
 
-use crate::Retryability;
+use crate::contract::{self, defaults};
+use crate::{GrpcCode, Retryability};
 
 /// An HTTP *error* status code: a number in `400..=599`.
 ///
@@ -24,113 +25,6 @@ use crate::Retryability;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Status(u16);
-
-/// One row of the defaults table.
-struct Defaults {
-    reason: Option<&'static str>,
-    error_type: &'static str,
-    message: &'static str,
-    retryability: Retryability,
-}
-
-/// Builds the defaults table: `code => reason, [type, message,] retryability`.
-///
-/// Rows that give only a reason take the type and retryability of their class and
-/// the message "<reason>.".
-macro_rules! defaults_table {
-    ($(
-        $code:literal => $reason:literal
-        $(, type $ty:literal, message $msg:literal)?
-        $(, retry $retry:ident)?
-        ;
-    )*) => {
-        const fn lookup(code: u16) -> Defaults {
-            match code {
-                $( $code => Defaults {
-                    reason: Some($reason),
-                    error_type: defaults_table!(@pick $($ty)?, class_type(code)),
-                    message: defaults_table!(@pick $($msg)?, concat!($reason, ".")),
-                    retryability: defaults_table!(@pick $(Retryability::$retry)?, class_retryability(code)),
-                }, )*
-                _ => Defaults {
-                    reason: None,
-                    error_type: class_type(code),
-                    message: if code >= 500 { "Server error." } else { "Client error." },
-                    retryability: class_retryability(code),
-                },
-            }
-        }
-    };
-    (@pick $given:expr, $fallback:expr) => { $given };
-    (@pick , $fallback:expr) => { $fallback };
-}
-
-const fn class_type(code: u16) -> &'static str {
-    if code >= 500 {
-        "server_error"
-    } else {
-        "invalid_request_error"
-    }
-}
-
-const fn class_retryability(code: u16) -> Retryability {
-    if code >= 500 {
-        Retryability::Transient
-    } else {
-        Retryability::Fatal
-    }
-}
-
-// The single source of truth for defaults. Messages of 400-402, 429, 500 and 503
-// are the seed documentation's own wording.
-defaults_table! {
-    400 => "Bad Request", type "invalid_request_error",
-        message "The request is malformed or contains invalid parameters.";
-    401 => "Unauthorized", type "authentication_error",
-        message "The API key is missing, invalid, or has been revoked.";
-    402 => "Payment Required", type "insufficient_credits_error",
-        message "Your account does not have sufficient credits to process the request.";
-    403 => "Forbidden", type "permission_error", message "Forbidden.";
-    404 => "Not Found", type "not_found_error", message "Not Found.";
-    405 => "Method Not Allowed";
-    406 => "Not Acceptable";
-    407 => "Proxy Authentication Required";
-    408 => "Request Timeout", type "timeout_error", message "Request Timeout.", retry Transient;
-    409 => "Conflict", type "conflict_error", message "Conflict.";
-    410 => "Gone";
-    411 => "Length Required";
-    412 => "Precondition Failed";
-    413 => "Payload Too Large", type "request_too_large_error", message "Payload Too Large.";
-    414 => "URI Too Long";
-    415 => "Unsupported Media Type";
-    416 => "Range Not Satisfiable";
-    417 => "Expectation Failed";
-    418 => "I'm a teapot";
-    421 => "Misdirected Request";
-    422 => "Unprocessable Entity", type "invalid_request_error", message "Unprocessable Entity.";
-    423 => "Locked";
-    424 => "Failed Dependency";
-    425 => "Too Early";
-    426 => "Upgrade Required";
-    428 => "Precondition Required";
-    429 => "Too Many Requests", type "rate_limit_error",
-        message "You have exceeded the rate limit for your account.", retry Throttled;
-    431 => "Request Header Fields Too Large";
-    451 => "Unavailable For Legal Reasons";
-    500 => "Internal Server Error", type "server_error",
-        message "An unexpected error occurred on our servers.";
-    501 => "Not Implemented", retry Fatal;
-    502 => "Bad Gateway", type "bad_gateway_error", message "Bad Gateway.";
-    503 => "Service Unavailable", type "service_unavailable_error",
-        message "The requested model is temporarily unavailable.";
-    504 => "Gateway Timeout", type "timeout_error", message "Gateway Timeout.";
-    505 => "HTTP Version Not Supported", retry Fatal;
-    506 => "Variant Also Negotiates";
-    507 => "Insufficient Storage";
-    508 => "Loop Detected";
-    510 => "Not Extended";
-    511 => "Network Authentication Required";
-}
 
 impl Status {
     /// `400 Bad Request`.
@@ -205,7 +99,7 @@ impl Status {
     /// ```
     #[must_use]
     pub const fn canonical_reason(self) -> Option<&'static str> {
-        lookup(self.0).reason
+        defaults(self.0).reason
     }
 
     /// The error `type` sent when a variant does not set one, e.g. `"rate_limit_error"` for 429.
@@ -213,17 +107,18 @@ impl Status {
     /// Unlisted 4xx codes give `"invalid_request_error"`, unlisted 5xx codes `"server_error"`.
     #[must_use]
     pub const fn default_type(self) -> &'static str {
-        lookup(self.0).error_type
+        defaults(self.0).error_type
     }
 
     /// The public message sent when a variant does not set one.
     ///
-    /// For the seed's statuses this is the documentation's own wording; for other
-    /// codes the reason phrase followed by a period, or `"Client error."` /
-    /// `"Server error."` where the code has no reason phrase.
+    /// For the statuses of the API documentation (400, 401, 402, 429, 500, 503)
+    /// this is its own wording; for other codes the reason phrase followed by a
+    /// period, or `"Client error."` / `"Server error."` where the code has no
+    /// reason phrase.
     #[must_use]
     pub const fn default_message(self) -> &'static str {
-        lookup(self.0).message
+        defaults(self.0).message
     }
 
     /// Whether a client may retry a request that failed with this status.
@@ -233,7 +128,37 @@ impl Status {
     /// other 4xx are [`Fatal`](Retryability::Fatal).
     #[must_use]
     pub const fn default_retryability(self) -> Retryability {
-        lookup(self.0).retryability
+        defaults(self.0).retryability
+    }
+
+    /// The gRPC code of an error with this status, unless it declares another:
+    /// 400, 413, 415 and 422 `INVALID_ARGUMENT`, 401 `UNAUTHENTICATED`, 402
+    /// `FAILED_PRECONDITION`, 403 `PERMISSION_DENIED`, 404 `NOT_FOUND`, 405 and 501
+    /// `UNIMPLEMENTED`, 408 and 504 `DEADLINE_EXCEEDED`, 409 `ABORTED`, 429
+    /// `RESOURCE_EXHAUSTED`, 499 `CANCELLED`, 500 `INTERNAL`, 502 and 503
+    /// `UNAVAILABLE`; other 4xx `FAILED_PRECONDITION`, other 5xx `UNKNOWN`.
+    ///
+    /// ```
+    /// # use dos_errors::{GrpcCode, Status};
+    /// assert_eq!(Status::TOO_MANY_REQUESTS.default_grpc_code(), GrpcCode::ResourceExhausted);
+    /// assert_eq!(Status::new(418).unwrap().default_grpc_code(), GrpcCode::FailedPrecondition);
+    /// ```
+    #[must_use]
+    pub const fn default_grpc_code(self) -> GrpcCode {
+        defaults(self.0).grpc
+    }
+
+    /// The reason phrase, or `Client Error` / `Server Error` where the code has none
+    /// (the `title` of an RFC 9457 problem).
+    ///
+    /// ```
+    /// # use dos_errors::Status;
+    /// assert_eq!(Status::TOO_MANY_REQUESTS.title(), "Too Many Requests");
+    /// assert_eq!(Status::new(499).unwrap().title(), "Client Error");
+    /// ```
+    #[must_use]
+    pub const fn title(self) -> &'static str {
+        contract::title(self.0)
     }
 }
 
@@ -300,14 +225,5 @@ impl<'de> serde::Deserialize<'de> for Status {
                 &"an HTTP error status in 400..=599",
             )
         })
-    }
-}
-
-/// Used by generated code: the derive has already checked that `code` is in range.
-#[doc(hidden)]
-pub const fn from_checked(code: u16) -> Status {
-    match Status::new(code) {
-        Some(status) => status,
-        None => Status::INTERNAL_SERVER_ERROR,
     }
 }

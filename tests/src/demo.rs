@@ -33,6 +33,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 /// Every error the demo answers with. The `#[error]` texts are for the logs; the
 /// `#[api_error]` attributes are the clients' contract.
 #[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(integrations(axum, utoipa))]
 pub enum DemoError {
     /// The body is not JSON.
     ///

@@ -13,6 +13,7 @@ use support::{client, send, Captured, Reply};
 mod support;
 
 #[derive(Debug, thiserror::Error, ApiError)]
+#[api_error(integrations(actix_web, axum))]
 enum ShopError {
     #[error("missing field {field}")]
     #[api_error(status = 400, message = "Missing required field: {field}")]
@@ -44,7 +45,7 @@ enum ShopError {
 
 /// No `Display`: the actix-web conversion does not need one.
 #[derive(Debug, ApiError)]
-#[api_error(status = 402)]
+#[api_error(status = 402, integrations(actix_web, axum))]
 struct NoCredits;
 
 fn shop_error(case: &str) -> Option<ShopError> {
@@ -318,6 +319,7 @@ async fn actix_logs_the_masked_500_once() {
 fn long_where_clauses_convert() {
     #[derive(Debug, ApiError)]
     #[api_error(status = 400, message = "{a} {b} {c} {d} {e} {f} {g} {h}")]
+    #[api_error(integrations(actix_web))]
     struct Many<A, B, C, D, E, F, G, H>
     where
         A: Clone + Send + Sync + 'static,

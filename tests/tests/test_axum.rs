@@ -6,7 +6,7 @@ use std::time::Duration;
 use axum::body::{to_bytes, Body};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{middleware, Router};
 use dos_errors::integrations::axum::{envelope_errors, method_not_allowed, not_found, Json};
 use dos_errors::ApiError;
@@ -34,6 +34,7 @@ async fn parts(response: Response) -> (u16, Option<String>, Option<String>, Stri
 #[tokio::test]
 async fn derived_types_are_responses() {
     #[derive(Debug, ApiError)]
+    #[api_error(integrations(axum))]
     enum E {
         #[api_error(status = 429, message = "Slow down: {limit} per minute")]
         Limited {
@@ -74,7 +75,7 @@ async fn derived_types_are_responses() {
 #[tokio::test]
 async fn generic_and_borrowing_types_are_responses() {
     #[derive(Debug, ApiError)]
-    #[api_error(status = 404, message = "No such {what}: {id}")]
+    #[api_error(status = 404, message = "No such {what}: {id}", integrations(axum))]
     struct Missing<'a, T: std::fmt::Display> {
         what: &'a str,
         id: T,
@@ -94,9 +95,11 @@ async fn generic_and_borrowing_types_are_responses() {
     );
 }
 
-/// A message whose `Display` panics: the body falls back, the status stays.
+/// A message whose `Display` panics: the library does not catch the panic (it
+/// would hide the bug, and does nothing under `panic = "abort"`); it propagates like
+/// any panic in a handler, and a panic-catching layer answers with a masked 500.
 #[tokio::test]
-async fn a_panicking_message_keeps_its_status() {
+async fn a_panicking_message_panics_and_a_catch_panic_layer_answers() {
     struct Bomb;
     impl std::fmt::Display for Bomb {
         fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -109,15 +112,31 @@ async fn a_panicking_message_keeps_its_status() {
         }
     }
     #[derive(Debug, ApiError)]
-    #[api_error(status = 409, message = "Conflict with {0}")]
+    #[api_error(status = 409, message = "Conflict with {0}", integrations(axum))]
     struct Conflict(Bomb);
 
-    let (status, content_type, _, body) = parts(Conflict(Bomb).into_response()).await;
-    assert_eq!(status, 409);
+    let caught = std::panic::catch_unwind(|| Conflict(Bomb).into_response());
+    let panic = caught.expect_err("the panic propagates");
+    assert_eq!(panic.downcast_ref::<&str>(), Some(&"Display exploded"));
+
+    async fn handler() -> Result<(), Conflict> {
+        Err(Conflict(Bomb))
+    }
+    let app = Router::new().route("/conflict", get(handler)).layer(
+        tower_http::catch_panic::CatchPanicLayer::custom(
+            dos_errors::integrations::axum::panic_response,
+        ),
+    );
+    let response = app
+        .oneshot(Request::get("/conflict").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let (status, content_type, _, body) = parts(response).await;
+    assert_eq!(status, 500);
     assert_eq!(content_type.as_deref(), Some("application/json"));
     assert_eq!(
         body,
-        r#"{"error":{"message":"Conflict.","type":"conflict_error","code":409}}"#
+        r#"{"error":{"message":"An unexpected error occurred on our servers.","type":"server_error","code":500}}"#
     );
 }
 

@@ -1,7 +1,7 @@
 use dos_errors::ApiError;
 #[derive(Debug, ApiError)]
 enum E {
-    #[api_error(status = 400, code = 400)]
+    #[api_error(status = 400, reason = "bad")]
     A,
 }
 

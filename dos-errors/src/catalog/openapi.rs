@@ -1,7 +1,8 @@
 //! OpenAPI from the catalogue, with utoipa 5 (feature `utoipa`).
 //!
 //! [`ErrorEnvelope`] and [`ErrorBody`] implement `utoipa::ToSchema`, and every type
-//! deriving `ApiError` implements `utoipa::IntoResponses`: one response per status,
+//! deriving `ApiError` with `#[api_error(integrations(utoipa))]` implements
+//! `utoipa::IntoResponses`: one response per status,
 //! described from the doc comments, with an example body per variant (placeholders
 //! shown as written) and a `Retry-After` header on retryable 429 and 503 responses.
 //!
@@ -10,6 +11,7 @@
 //! use utoipa::IntoResponses;
 //!
 //! #[derive(Debug, ApiError)]
+//! #[api_error(integrations(utoipa))]
 //! enum ChatError {
 //!     /// The model does not exist.
 //!     #[api_error(status = 400, message = "The model `{0}` does not exist")]
@@ -36,7 +38,7 @@ use utoipa::openapi::{ContentBuilder, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
 use super::ErrorSpec;
-use crate::{ErrorBody, ErrorEnvelope, Retryability, Status};
+use crate::{ErrorBody, ErrorEnvelope, Status};
 
 impl PartialSchema for ErrorBody {
     fn schema() -> RefOr<Schema> {
@@ -136,9 +138,7 @@ fn response(status: Status, specs: &[&ErrorSpec]) -> Response {
     let mut builder = ResponseBuilder::new()
         .description(description)
         .content("application/json", content);
-    let retryable = specs.iter().any(|s| s.retryability != Retryability::Fatal);
-    let documents_delay = (matches!(status.as_u16(), 429 | 503) && retryable)
-        || specs.iter().any(|s| s.sends_retry_after());
+    let documents_delay = specs.iter().any(|spec| spec.documents_retry_after());
     if documents_delay {
         builder = builder.header(
             "Retry-After",
@@ -158,21 +158,17 @@ fn response(status: Status, specs: &[&ErrorSpec]) -> Response {
     builder.build()
 }
 
-/// Implements `utoipa::IntoResponses` for a derived type (a derive hook).
+/// `integrations(utoipa)`: `utoipa::IntoResponses` for a derived type.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __hook_utoipa {
-    (
-        impl_generics = { $($impl_generics:tt)* },
-        self_ty = { $($self_ty:tt)* },
-        where_clause = { $($where_clause:tt)* },
-    ) => {
+macro_rules! __integrate_utoipa {
+    (impl [$($impl_generics:tt)*] for [$($self_ty:tt)*] where [$($where_clause:tt)*]) => {
         #[automatically_derived]
         impl $($impl_generics)* $crate::__private::utoipa::IntoResponses for $($self_ty)*
         $($where_clause)*
         {
-            fn responses() -> $crate::__private::BTreeMap<
-                $crate::__private::String,
+            fn responses() -> ::std::collections::BTreeMap<
+                ::std::string::String,
                 $crate::__private::utoipa::openapi::RefOr<$crate::__private::utoipa::openapi::response::Response>,
             > {
                 $crate::catalog::openapi::responses(

@@ -1,12 +1,14 @@
-//! The `actix-web` feature (actix-web 4): every derived type converts into
-//! `actix_web::Error`, so handlers return `Result<_, YourError>` and `?` works,
-//! and [`json_config`] answers malformed JSON bodies with envelopes.
+//! The `actix-web` feature (actix-web 4): derived types that ask for it
+//! (`#[api_error(integrations(actix_web))]`) convert into `actix_web::Error`, so
+//! handlers return `Result<_, YourError>` and `?` works, and [`json_config`]
+//! answers malformed JSON bodies with envelopes.
 //!
 //! ```
 //! use actix_web::{web, App};
 //! use dos_errors::ApiError;
 //!
 //! #[derive(Debug, ApiError)]
+//! #[api_error(integrations(actix_web))]
 //! enum ChatError {
 //!     #[api_error(status = 404, message = "No such model: {0}")]
 //!     UnknownModel(String),
@@ -42,13 +44,15 @@ use actix_web::http::header::{CONTENT_TYPE, RETRY_AFTER};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
-use super::tracing::{log_masked, masked_description, Detail};
+use super::log;
+use super::probe::Detail;
 use super::{Rejection, Rendered};
+use crate::LogLevel;
 use crate::{ApiError, Status};
 
 /// An [`ApiError`] ready to be sent by actix-web: its status, envelope,
-/// `Retry-After`, and — with the `tracing` feature, for a masked 5xx — the internal
-/// description logged when the response is made.
+/// `Retry-After`, and — with the `tracing` feature, when its declaration has a log
+/// level — the internal description logged when the response is made.
 ///
 /// ```
 /// use actix_web::ResponseError;
@@ -62,7 +66,7 @@ pub struct ActixError {
     error_type: String,
     body: Vec<u8>,
     retry_after: Option<u64>,
-    masked_description: Option<String>,
+    description: Option<(LogLevel, String)>,
     logged: AtomicBool,
 }
 
@@ -72,18 +76,18 @@ impl ActixError {
         Self::with_description(error, None)
     }
 
-    /// Used by derived conversions: also keeps the description of a masked 5xx. Not public API.
+    /// Used by derived conversions: also keeps the internal description to log. Not public API.
     #[doc(hidden)]
     pub fn capture<'a, E: ApiError + ?Sized>(
         error: &'a E,
         probe: impl FnOnce() -> Detail<'a>,
     ) -> Self {
-        Self::with_description(error, masked_description(error, probe))
+        Self::with_description(error, log::description(error, probe))
     }
 
     fn with_description<E: ApiError + ?Sized>(
         error: &E,
-        masked_description: Option<String>,
+        description: Option<(LogLevel, String)>,
     ) -> Self {
         let Rendered {
             status,
@@ -95,7 +99,7 @@ impl ActixError {
             error_type: error.error_type().to_owned(),
             body,
             retry_after,
-            masked_description,
+            description,
             logged: AtomicBool::new(false),
         }
     }
@@ -136,9 +140,9 @@ impl ResponseError for ActixError {
     }
 
     fn error_response(&self) -> HttpResponse<BoxBody> {
-        if let Some(description) = &self.masked_description {
+        if let Some((level, description)) = &self.description {
             if !self.logged.swap(true, Ordering::Relaxed) {
-                log_masked(self.status.as_u16(), &self.error_type, description);
+                log::emit(*level, self.status.as_u16(), &self.error_type, description);
             }
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -193,18 +197,14 @@ pub fn json_error(error: JsonPayloadError, _request: &HttpRequest) -> actix_web:
     Rejection::from(error).into()
 }
 
-/// Adds `From<Type> for actix_web::Error` to derived types when the `actix-web` feature is on.
+/// `integrations(actix_web)`: `From<Type> for actix_web::Error` for a derived type.
 ///
 /// The derive's where clause names the type itself, never `Self` (which here would
 /// be `actix_web::Error`), so it is used as it is.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __hook_actix {
-    (
-        impl_generics = { $($impl_generics:tt)* },
-        self_ty = { $($self_ty:tt)* },
-        where_clause = { $($where_clause:tt)* },
-    ) => {
+macro_rules! __integrate_actix {
+    (impl [$($impl_generics:tt)*] for [$($self_ty:tt)*] where [$($where_clause:tt)*]) => {
         #[automatically_derived]
         impl $($impl_generics)* ::core::convert::From<$($self_ty)*>
             for $crate::__private::actix_web::Error
@@ -216,10 +216,11 @@ macro_rules! __hook_actix {
                     ProbeDebug as _, ProbeDisplay as _, ProbeError as _, ProbeNone as _,
                 };
                 let error = &error;
-                $crate::__private::actix_web::Error::from($crate::__private::ActixError::capture(
-                    error,
-                    || (&&&$crate::__private::Probe(error)).__dos_errors_detail(),
-                ))
+                $crate::__private::actix_web::Error::from(
+                    $crate::integrations::actix::ActixError::capture(error, || {
+                        (&&&$crate::__private::Probe(error)).__dos_errors_detail()
+                    }),
+                )
             }
         }
     };

@@ -1,5 +1,6 @@
-//! The `axum` feature (axum 0.8): every derived type implements
-//! `axum::response::IntoResponse`, and axum's own rejections can answer with envelopes too.
+//! The `axum` feature (axum 0.8): derived types that ask for it
+//! (`#[api_error(integrations(axum))]`) implement `axum::response::IntoResponse`,
+//! and axum's own rejections can answer with envelopes too.
 //!
 //! ```
 //! use axum::{middleware, routing::post, Router};
@@ -7,6 +8,7 @@
 //! use dos_errors::ApiError;
 //!
 //! #[derive(Debug, ApiError)]
+//! #[api_error(integrations(axum))]
 //! enum ChatError {
 //!     #[api_error(status = 400, message = "Missing required field: {field}")]
 //!     MissingField { field: &'static str },
@@ -41,7 +43,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-use super::tracing::{report_masked, Detail};
+use super::probe::Detail;
 pub use super::Rejection;
 use crate::{ApiError, Status};
 
@@ -54,25 +56,22 @@ pub fn into_response<E: ApiError + ?Sized>(error: &E) -> Response {
     super::http::response(error).map(Body::from)
 }
 
-/// The body of derived `into_response`: logs a masked 5xx, then responds. Not public API.
+/// The body of a derived `into_response`: logs the error at its declared level,
+/// then responds. Not public API.
 #[doc(hidden)]
 pub fn respond<'a, E: ApiError + ?Sized>(
     error: &'a E,
     probe: impl FnOnce() -> Detail<'a>,
 ) -> Response {
-    report_masked(error, probe);
+    super::log::report(error, probe);
     into_response(error)
 }
 
-/// Adds `IntoResponse` to derived types when the `axum` feature is on.
+/// `integrations(axum)`: `IntoResponse` for a derived type.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __hook_axum {
-    (
-        impl_generics = { $($impl_generics:tt)* },
-        self_ty = { $($self_ty:tt)* },
-        where_clause = { $($where_clause:tt)* },
-    ) => {
+macro_rules! __integrate_axum {
+    (impl [$($impl_generics:tt)*] for [$($self_ty:tt)*] where [$($where_clause:tt)*]) => {
         #[automatically_derived]
         impl $($impl_generics)* $crate::__private::axum::response::IntoResponse for $($self_ty)*
         $($where_clause)*
@@ -82,7 +81,7 @@ macro_rules! __hook_axum {
                 use $crate::__private::{
                     ProbeDebug as _, ProbeDisplay as _, ProbeError as _, ProbeNone as _,
                 };
-                $crate::__private::axum_respond(&self, || {
+                $crate::integrations::axum::respond(&self, || {
                     (&&&$crate::__private::Probe(&self)).__dos_errors_detail()
                 })
             }
@@ -213,7 +212,8 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .copied()
         .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(no message)");
-    super::tracing::log_masked(
+    super::log::emit(
+        crate::LogLevel::Error,
         500,
         Status::INTERNAL_SERVER_ERROR.default_type(),
         &format!("handler panicked: {message}"),

@@ -3,48 +3,54 @@
 //! | feature | what it adds |
 //! |---|---|
 //! | `http` | `integrations::http::response`: an `http::Response` from any [`ApiError`]; `ErrorResponse::from_http(parts or response, body)` |
-//! | `axum` | `IntoResponse` for every derived type; `integrations::axum`: the `Json` extractor with envelope rejections, `not_found` and `method_not_allowed` fallbacks, the `envelope_errors` safety net, `panic_response`, `request_span` (implies `http`) |
-//! | `actix-web` | every derived type converts into `actix_web::Error` (status, envelope, `Retry-After`); `integrations::actix::json_config` for JSON payload errors |
+//! | `axum` | `IntoResponse` for derived types that opt in; `integrations::axum`: the `Json` extractor with envelope rejections, `not_found` and `method_not_allowed` fallbacks, the `envelope_errors` safety net, `panic_response`, `request_span` (implies `http`) |
+//! | `actix-web` | derived types that opt in convert into `actix_web::Error` (status, envelope, `Retry-After`); `integrations::actix::json_config` for JSON payload errors |
+//! | `utoipa` | `IntoResponses` for derived types that opt in; schemas of the bodies |
 //! | `tower` | `integrations::tower::HttpRetryPolicy`, a `tower::retry::Policy` driven by [`RetryPolicy`](crate::retry::RetryPolicy) (implies `http`) |
 //! | `reqwest` | `ErrorResponse::from_reqwest(response).await`, reading a bounded body |
-//! | `tracing` | masked 5xx errors log their internal description, once, at error level, when they become responses |
+//! | `tracing` | errors log their internal description at their declared level when they become responses (masked 5xx at error level by default) |
 //!
 //! The default build has none of them: only `serde` and `serde_json`.
 //!
-//! With `actix-web`, derived types get `From<Type> for actix_web::Error` rather than
-//! `actix_web::ResponseError`, whose `Debug + Display` supertraits would break every
-//! type without `Display` as soon as any crate in the build turned the feature on
-//! (see the `actix` module).
+//! # Framework impls for derived types: a per-type opt-in
 //!
-//! # How derived types get framework impls
+//! A derived type implements a framework's traits only when it asks for them,
+//! with a type-level key:
 //!
-//! The derive crate has no features. After every `impl ApiError` it calls
-//! `dos_errors::__private::derive_hooks!`, which calls one hook macro per
-//! framework. Each hook is defined twice in this crate, under
-//! `#[cfg(feature = "…")]` and `#[cfg(not(feature = "…"))]`, so what a derive
-//! generates is decided by the features of `dos-errors` itself: with `axum` on,
-//! every derived type implements `axum::response::IntoResponse`; with it off,
-//! the hook expands to nothing. Features stay additive: nothing they generate asks
-//! anything more of a derived type than `ApiError` itself. A derived type must not
-//! also implement `IntoResponse` (or `ResponseError`) by hand while the feature is
-//! on: the impls would conflict.
+//! ```ignore
+//! #[derive(Debug, ApiError)]
+//! #[api_error(integrations(axum, actix_web, utoipa))]
+//! enum ChatError { /* … */ }
+//! ```
+//!
+//! So features stay additive: turning `axum` on in one crate of a build adds no
+//! impl to the types of another crate, which may implement `IntoResponse` for its
+//! derived types by hand. Asking for a framework whose feature is off is a compile
+//! error that names the feature. The impls ask nothing more of the type than
+//! `ApiError` itself (no `Display`, no `'static`).
+//!
+//! With `actix-web`, derived types get `From<Type> for actix_web::Error` rather
+//! than `actix_web::ResponseError`, whose `Debug + Display` supertraits a derived
+//! type may not have (see the `actix` module).
 //!
 //! # Turning an error into a response
 //!
 //! Every integration answers with the same response: the error's status,
 //! `Content-Type: application/json`, the envelope of [`ApiError::to_json`] as
 //! body, and `Retry-After: <seconds>` ([`retry_after_seconds`], rounded up) when
-//! [`ApiError::retry_after`] is set. If producing the body fails — a `Display`
-//! impl used by the message panics — the body falls back to the status's default
-//! envelope: a serialization problem never changes the status.
+//! [`ApiError::retry_after`] is set. Rendering calls the error's own code (its
+//! `Display` for a `display` message, the `Display` of interpolated fields): if
+//! that code panics, the panic propagates like any panic in a handler — put a
+//! panic-catching layer in front of the routes (see `integrations::axum::panic_response`).
 //!
-//! With `tracing`, an error whose public message hides its own description
-//! (a 5xx without an explicit message, see [`ApiError`]) logs that description —
-//! its `Display` and `source()` chain, or its `Debug` when it has no `Display` —
-//! once, at error level, when the axum or actix-web integration turns it into a
-//! response. The event is emitted inside the current span: with
-//! `integrations::axum::request_span` in front of the routes, that span carries the
-//! request's `x-request-id`. The client still sees only the public message.
+//! With `tracing`, an error whose declaration has a log level (see
+//! [`ErrorSpec::log`](crate::ErrorSpec::log): by default a masked 5xx at error
+//! level) logs its internal description — its `Display` and `source()` chain, or
+//! its `Debug` when it has no `Display` — once, at that level, when the axum or
+//! actix-web integration turns it into a response. The event is emitted inside the
+//! current span: with `integrations::axum::request_span` in front of the routes,
+//! that span carries the request's `x-request-id`. The client still sees only the
+//! public message.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -55,32 +61,15 @@ pub mod actix;
 pub mod axum;
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+pub(crate) mod log;
+pub(crate) mod probe;
 #[cfg(feature = "reqwest")]
 mod reqwest;
 #[cfg(feature = "tower")]
 pub mod tower;
-mod tracing;
 
-#[cfg(any(feature = "http", feature = "actix-web"))]
-use crate::json;
 use crate::{ApiError, Status};
-
-/// What hook macros and derived code use; re-exported by `dos_errors::__private`.
-pub(crate) mod hooks {
-    pub use super::tracing::{
-        describe, log_masked, masked_description, report_masked, Detail, Probe, ProbeDebug,
-        ProbeDisplay, ProbeError, ProbeNone,
-    };
-
-    #[cfg(feature = "actix-web")]
-    pub use super::actix::ActixError;
-    #[cfg(feature = "axum")]
-    pub use super::axum::respond as axum_respond;
-    #[cfg(feature = "actix-web")]
-    pub use ::actix_web;
-    #[cfg(feature = "axum")]
-    pub use ::axum;
-}
 
 /// The `Content-Type` of every error response.
 pub const CONTENT_TYPE_JSON: &str = "application/json";
@@ -163,54 +152,50 @@ pub(crate) struct Rendered {
 
 #[cfg(any(feature = "http", feature = "actix-web"))]
 impl Rendered {
-    /// Renders `error`; a panic while formatting it gives the status's default envelope.
+    /// Renders `error`.
     pub(crate) fn of<E: ApiError + ?Sized>(error: &E) -> Rendered {
-        let status = error.status();
-        let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut body = Vec::with_capacity(128);
-            error.write_json(&mut body);
-            (body, error.retry_after().map(retry_after_seconds))
-        }));
-        match rendered {
-            Ok((body, retry_after)) => Rendered {
-                status,
-                body,
-                retry_after,
-            },
-            Err(_) => Rendered {
-                status,
-                body: static_envelope(status),
-                retry_after: None,
-            },
+        let mut body = Vec::with_capacity(128);
+        error.write_json(&mut body);
+        Rendered {
+            status: error.status(),
+            body,
+            retry_after: error.retry_after().map(retry_after_seconds),
         }
     }
 }
 
-/// The default envelope of `status`: its default message and type.
-#[cfg(any(feature = "http", feature = "actix-web"))]
-pub(crate) fn static_envelope(status: Status) -> Vec<u8> {
-    let mut body = Vec::with_capacity(128);
-    json::write_envelope(
-        &mut body,
-        status.default_message(),
-        status.default_type(),
-        status.as_u16(),
-    );
-    body
-}
-
-/// Without a feature, its hook expands to nothing.
+/// `integrations(axum)` without the `axum` feature: a compile error naming it.
 #[cfg(not(feature = "axum"))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __hook_axum {
-    ($($input:tt)*) => {};
+macro_rules! __integrate_axum {
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "`integrations(axum)` needs the `axum` feature of dos-errors: add `features = [\"axum\"]` to the `dos-errors` dependency"
+        );
+    };
 }
 
-/// Without a feature, its hook expands to nothing.
+/// `integrations(actix_web)` without the `actix-web` feature: a compile error naming it.
 #[cfg(not(feature = "actix-web"))]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __hook_actix {
-    ($($input:tt)*) => {};
+macro_rules! __integrate_actix {
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "`integrations(actix_web)` needs the `actix-web` feature of dos-errors: add `features = [\"actix-web\"]` to the `dos-errors` dependency"
+        );
+    };
+}
+
+/// `integrations(utoipa)` without the `utoipa` feature: a compile error naming it.
+#[cfg(not(feature = "utoipa"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __integrate_utoipa {
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "`integrations(utoipa)` needs the `utoipa` feature of dos-errors: add `features = [\"utoipa\"]` to the `dos-errors` dependency"
+        );
+    };
 }

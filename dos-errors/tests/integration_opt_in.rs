@@ -1,6 +1,8 @@
-//! The framework hooks follow the features of `dos-errors` itself: run this file
-//! both without features (`cargo test -p dos-errors --test integration_hooks`) and
-//! with them (`--all-features`).
+//! Framework impls are opted into per type, and follow the features of
+//! `dos-errors` itself: run this file both without features
+//! (`cargo test -p dos-errors --test integration_opt_in`) and with them
+//! (`--all-features`). Asking for a framework whose feature is off is a compile
+//! error (see the `additivity` crates of the workspace).
 
 use dos_errors::ApiError;
 
@@ -8,21 +10,15 @@ use dos_errors::ApiError;
 #[api_error(status = 503, retry_after = 2)]
 struct Loading;
 
-// Without their feature, hooks expand to nothing: given a type that does not
-// exist, they still compile.
-#[cfg(not(feature = "axum"))]
-dos_errors::__hook_axum! {
-    impl_generics = {},
-    self_ty = { NoSuchType },
-    where_clause = { where Self: ::dos_errors::ApiError, },
-}
+#[cfg(feature = "axum")]
+#[derive(Debug, ApiError)]
+#[api_error(status = 503, retry_after = 2, integrations(axum))]
+struct AxumLoading;
 
-#[cfg(not(feature = "actix-web"))]
-dos_errors::__hook_actix! {
-    impl_generics = {},
-    self_ty = { NoSuchType },
-    where_clause = { where Self: ::dos_errors::ApiError, },
-}
+#[cfg(feature = "actix-web")]
+#[derive(Debug, ApiError)]
+#[api_error(status = 503, retry_after = 2, integrations(actix_web))]
+struct ActixLoading;
 
 #[test]
 fn derived_types_answer_like_the_trait_says() {
@@ -38,7 +34,7 @@ fn derived_types_answer_like_the_trait_says() {
 fn with_axum_derived_types_are_responses() {
     use axum::response::IntoResponse;
 
-    let response = Loading.into_response();
+    let response = AxumLoading.into_response();
     assert_eq!(response.status(), 503);
     assert_eq!(response.headers()["content-type"], "application/json");
     assert_eq!(response.headers()["retry-after"], "2");
@@ -47,7 +43,7 @@ fn with_axum_derived_types_are_responses() {
 #[cfg(feature = "actix-web")]
 #[test]
 fn with_actix_web_derived_types_convert_into_actix_errors() {
-    let error: actix_web::Error = Loading.into();
+    let error: actix_web::Error = ActixLoading.into();
     let response = error.error_response();
     assert_eq!(response.status().as_u16(), 503);
     assert_eq!(

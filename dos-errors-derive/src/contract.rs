@@ -1,0 +1,1 @@
+../../dos-errors/src/contract.rs
