@@ -16,7 +16,7 @@ and rebuilt with `CARGO_INCREMENTAL=0` (dev profile) in interleaved order; a
 `RUSTC_WRAPPER` times the rustc invocation of the generated crate only, so cargo's
 own start-up and the dependencies are not counted. Prints medians and ratios.
 
-Usage: benches/compile/run.py [--sizes 100,500,1000] [--rounds 5] [--dir DIR] [--expand]
+Usage: benches/compile/run.py [--sizes 100,500,1000] [--rounds 5] [--dir DIR] [--expand] [--instructions]
 """
 
 import argparse
@@ -128,15 +128,27 @@ def generate(variant, size):
 
 WRAPPER = """#!/bin/sh
 # Times the rustc invocations of generated crates; everything else runs untimed.
+# With COMPILE_BENCH_INSTRUCTIONS=1 it counts the instructions rustc executes
+# instead (valgrind's callgrind: slow, but the same count whatever else the
+# machine is doing).
 case " $* " in
   *" --crate-name gen_"*) ;;
   *) exec "$@" ;;
 esac
+crate=$(printf '%s\\n' "$@" | grep -A1 -x -- --crate-name | tail -n1)
+if [ "$COMPILE_BENCH_INSTRUCTIONS" = 1 ]; then
+  vglog=$(mktemp)
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null --log-file="$vglog" "$@"
+  status=$?
+  count=$(grep -o 'Collected : [0-9]*' "$vglog" | grep -o '[0-9]*$')
+  rm -f "$vglog"
+  echo "$crate $count" >> "$COMPILE_BENCH_LOG"
+  exit $status
+fi
 start=$(date +%s%N)
 "$@"
 status=$?
 end=$(date +%s%N)
-crate=$(printf '%s\\n' "$@" | grep -A1 -x -- --crate-name | tail -n1)
 echo "$crate $((end - start))" >> "$COMPILE_BENCH_LOG"
 exit $status
 """
@@ -170,6 +182,9 @@ def write_workspace(root, sizes):
     wrapper.chmod(0o755)
 
 
+INSTRUCTIONS = False
+
+
 def cargo(root, args, log):
     env = dict(os.environ)
     env.update(
@@ -177,6 +192,7 @@ def cargo(root, args, log):
         CARGO_TARGET_DIR=str(root / "target"),
         RUSTC_WRAPPER=str(root / "time-rustc.sh"),
         COMPILE_BENCH_LOG=str(log),
+        COMPILE_BENCH_INSTRUCTIONS="1" if INSTRUCTIONS else "0",
     )
     subprocess.run(["cargo", *args], cwd=root, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -198,16 +214,18 @@ def measure(root, sizes, rounds):
             log.write_text("")
             cargo(root, ["build", "-p", name], log)
             lines = [line.split() for line in log.read_text().splitlines()]
-            nanos = [int(ns) for crate, ns in lines if crate == name]
-            assert len(nanos) == 1, (name, lines)
-            times[(variant, size)].append(nanos[0] / 1e9)
+            values = [int(value) for crate, value in lines if crate == name]
+            assert len(values) == 1, (name, lines)
+            # Seconds, or billions of instructions.
+            times[(variant, size)].append(values[0] / 1e9)
         print(f"round {round_ + 1}/{rounds} done", file=sys.stderr)
     return times
 
 
 def report(times, sizes, rounds):
-    print(f"rustc time of the generated crate, dev profile, CARGO_INCREMENTAL=0, "
-          f"median of {rounds} interleaved rounds (seconds)\n")
+    unit = "billions of instructions (callgrind)" if INSTRUCTIONS else "seconds"
+    print(f"rustc cost of the generated crate, dev profile, CARGO_INCREMENTAL=0, "
+          f"median of {rounds} interleaved rounds ({unit})\n")
     print("| N | (1) plain | (2) thiserror | (3) + ApiError | (4) + manual impl "
           "| (3)-(2) | (2)-(1) | [(3)-(2)]/[(2)-(1)] (target <= 2) | (3)/(1) (target <= 3) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -219,7 +237,7 @@ def report(times, sizes, rounds):
         print(f"| {size} | {plain:.3f} | {thiserror:.3f} | {apierror:.3f} | {manual:.3f} "
               f"| {added:.3f} | {thiserror_added:.3f} | {added / thiserror_added:.2f} "
               f"| {apierror / plain:.2f} |")
-    print("\nall samples (s):")
+    print("\nall samples:")
     for (variant, size), samples in sorted(times.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         print(f"  {variant:>9} N={size:<5} " + " ".join(f"{t:.3f}" for t in samples))
 
@@ -253,7 +271,12 @@ def main():
     parser.add_argument("--expand", action="store_true",
                         help="also count the lines of each crate's macro expansion")
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count rustc's instructions with valgrind instead of timing it "
+                             "(repeatable on a loaded machine; one round is enough)")
     args = parser.parse_args()
+    global INSTRUCTIONS
+    INSTRUCTIONS = args.instructions
     sizes = [int(s) for s in args.sizes.split(",")]
     write_workspace(args.dir, sizes)
     if args.generate_only:

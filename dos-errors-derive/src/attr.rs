@@ -217,6 +217,12 @@ fn value_tokens(input: ParseStream) -> syn::Result<TokenStream> {
 fn literal(key: &Ident, eq: Span, tokens: TokenStream, expected: &str) -> syn::Result<Lit> {
     let mut iter = tokens.clone().into_iter();
     match (iter.next(), iter.next()) {
+        // A `$value:literal` of a `macro_rules!` arrives in an invisible group.
+        (Some(TokenTree::Group(group)), None)
+            if group.delimiter() == proc_macro2::Delimiter::None =>
+        {
+            literal(key, eq, group.stream(), expected)
+        }
         (None, _) => Err(syn::Error::new(
             eq,
             format!("expected {expected} after `{key} =`"),

@@ -161,11 +161,31 @@ fn integrations(
         .map(|framework| {
             let span = framework.span();
             let name = format_ident!("integrate_{}", framework, span = span);
+            // The whole invocation path at the framework's name: a missing feature
+            // is reported there.
+            let krate = respan(quote!(#krate), span);
             quote_spanned! {span=>
                 #krate::__private::#name! {
                     impl [#impl_generics] for [#self_ty] where [#where_clause]
                 }
             }
+        })
+        .collect()
+}
+
+/// `tokens` with every span set to `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let proc_macro2::TokenTree::Group(group) = &token {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                token = proc_macro2::TokenTree::Group(inner);
+            }
+            token.set_span(span);
+            token
         })
         .collect()
 }
@@ -315,7 +335,15 @@ fn message_pieces(variant: &Variant, message: &Message) -> (Vec<usize>, TokenStr
                 } else {
                     let format = LitStr::new(&format!("{{:{spec}}}"), message.lit.span());
                     let span = variant.fields[*field].ty_span();
-                    let args = quote_spanned!(span=> ::core::format_args!(#format, #name));
+                    // `{x:p}` is the field's own pointer, as with thiserror (a
+                    // `Box`'s heap address, a reference's target), not the
+                    // address of the field.
+                    let value = if *trait_ == FormatTrait::Pointer {
+                        quote_spanned!(span=> *#name)
+                    } else {
+                        quote!(#name)
+                    };
+                    let args = quote_spanned!(span=> ::core::format_args!(#format, #value));
                     quote!(__f(__w, #args);)
                 });
             }
@@ -370,10 +398,6 @@ fn collect_bounds(bounds: &mut Bounds, krate: &syn::Path, variants: &[Variant], 
                 match &own.message {
                     MessageSource::Format(message) => {
                         for (field, fmt_trait) in message.uses() {
-                            // `{x:p}` formats the reference to the field: always possible.
-                            if fmt_trait == FormatTrait::Pointer {
-                                continue;
-                            }
                             let name = format_ident!("{}", fmt_trait.name());
                             bounds.require(variant.fields[field].ty, quote!(::core::fmt::#name));
                         }

@@ -166,3 +166,71 @@ fn type_level_display_applies_to_every_variant() {
     assert_eq!(E::Wrong("x").message(), "field x is wrong");
     assert_eq!(E::Overridden.message(), "overridden");
 }
+
+/// Every spec the derive accepts formats exactly as `format!` and thiserror do:
+/// the public message equals thiserror's `Display` of the same format string, and
+/// its JSON equals `serde_json`'s escaping of that text.
+#[test]
+fn messages_equal_thiserror_display_for_every_accepted_spec() {
+    macro_rules! same_message {
+        ($($variant:ident $fields:tt = $format:literal;)*) => {
+            #[derive(Debug, thiserror::Error, ApiError)]
+            enum E {
+                $(
+                    #[error($format)]
+                    #[api_error(status = 400, message = $format)]
+                    $variant $fields,
+                )*
+            }
+        };
+    }
+    same_message! {
+        FillStar(u32) = "[{0:*^9}]";
+        FillDollar(u32) = "[{0:$<4}] [{0:$>4}]";
+        FillBrace(&'static str) = "[{0:-^11}]";
+        Pointer { at: Box<u8> } = "at {at:p}";
+        Signs(i64, f64) = "{0:+} {0:+05} {1:+.2} {1:^+#12.3e}";
+        Alternate(u32, Vec<u8>) = "{0:#x} {0:#X} {0:#o} {0:#b} {1:#?}";
+        DebugHex(Vec<u8>) = "{0:x?} {0:X?} {0:02x?}";
+        Unicode(&'static str, char) = "«{0:é^7}» {1:>3} {1:?}";
+        Quotes(String) = "\"{0}\" \\ {0:?}\n\t\u{1}";
+        Extremes(i128, u128, i8, isize) = "{0} {1} {2} {3}";
+        Strings(String, Box<str>, std::sync::Arc<str>, std::borrow::Cow<'static, str>, std::rc::Rc<str>) = "{0}|{1}|{2}|{3}|{4}";
+        Floats(f32, f64) = "{0} {1} {1:.0} {1:10.3} {1:<10.3}|";
+    }
+    let errors = [
+        E::FillStar(42),
+        E::FillDollar(7),
+        E::FillBrace("mid"),
+        E::Pointer { at: Box::new(3) },
+        E::Signs(-12, 3.14159),
+        E::Alternate(255, vec![1, 2]),
+        E::DebugHex(vec![10, 255]),
+        E::Unicode("ü", 'ß'),
+        E::Quotes("a\"b\\c\nd".into()),
+        E::Extremes(i128::MIN, u128::MAX, i8::MIN, isize::MIN),
+        E::Strings(
+            "s".into(),
+            "b".into(),
+            std::sync::Arc::from("a"),
+            std::borrow::Cow::Borrowed("c"),
+            std::rc::Rc::from("r"),
+        ),
+        E::Floats(0.1, -2.5e-7),
+    ];
+    for error in &errors {
+        let display = error.to_string();
+        assert_eq!(error.message(), display, "{error:?}");
+        let envelope: serde_json::Value = serde_json::from_str(&error.to_json()).unwrap();
+        assert_eq!(envelope["error"]["message"], display.as_str(), "{error:?}");
+        let expected = serde_json::to_string(&display).unwrap();
+        assert!(error.to_json().contains(&expected), "{error:?}");
+    }
+    // `{at:p}` is the field's own pointer (the box's heap address), as with thiserror.
+    if let E::Pointer { at } = &errors[3] {
+        assert_eq!(errors[3].message(), format!("at {:p}", *at));
+    }
+    // `*` and `$` are fills here, not counts.
+    assert_eq!(errors[0].message(), "[***42****]");
+    assert_eq!(errors[1].message(), "[7$$$] [$$$7]");
+}

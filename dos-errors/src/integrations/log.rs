@@ -6,12 +6,15 @@
 //! is emitted in the current span, so a request span (see the framework modules)
 //! gives it the request's method, path and id.
 
+#[cfg(feature = "tracing")]
 use core::fmt::{self, Write as _};
+#[cfg(feature = "tracing")]
 use std::error::Error;
 
 use super::probe::Detail;
 use crate::{ApiError, LogLevel};
 
+#[cfg(feature = "tracing")]
 /// The level `error` is logged at when it becomes a response: its declaration's,
 /// `Off` for an error without one.
 pub(crate) fn level_of<E: ApiError + ?Sized>(error: &E) -> LogLevel {
@@ -74,9 +77,11 @@ pub(crate) fn report<'a, E: ApiError + ?Sized>(error: &E, probe: impl FnOnce() -
     }
 }
 
+#[cfg(feature = "tracing")]
 /// How many `source()` levels a description follows; guards against cycles.
 const MAX_SOURCES: usize = 16;
 
+#[cfg(feature = "tracing")]
 /// The text of a description: `message: source: source…`, or `None` for [`Detail::None`].
 #[must_use]
 pub fn describe(detail: &Detail<'_>) -> Option<String> {
@@ -91,6 +96,7 @@ pub fn describe(detail: &Detail<'_>) -> Option<String> {
     Some(text)
 }
 
+#[cfg(feature = "tracing")]
 fn write_chain(text: &mut String, error: &dyn Error) -> fmt::Result {
     write!(text, "{error}")?;
     let mut source = error.source();
