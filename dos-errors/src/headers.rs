@@ -8,8 +8,10 @@
 
 use std::time::{Duration, SystemTime};
 
+mod accept;
 mod http_date;
 
+pub use accept::prefers_problem_json;
 use http_date::parse_decimal;
 pub use http_date::parse_http_date;
 

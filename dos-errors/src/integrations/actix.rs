@@ -36,17 +36,23 @@
 //! conversions into `actix_web::Error` would conflict.
 
 use std::fmt;
+use std::future::{ready, Ready};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use actix_web::body::BoxBody;
-use actix_web::error::JsonPayloadError;
-use actix_web::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, UrlencodedError};
+use actix_web::http::header::{
+    HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER,
+};
 use actix_web::http::StatusCode;
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Next};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
+use super::context::{request_id_for, Change};
 use super::log;
 use super::probe::Detail;
-use super::{Rejection, Rendered};
+use super::{ErrorFormat, InContext, Rejection, Rendered};
 use crate::LogLevel;
 use crate::{ApiError, Status};
 
@@ -63,6 +69,7 @@ use crate::{ApiError, Status};
 /// ```
 pub struct ActixError {
     status: Status,
+    content_type: &'static str,
     error_type: String,
     body: Vec<u8>,
     retry_after: Option<u64>,
@@ -91,11 +98,13 @@ impl ActixError {
     ) -> Self {
         let Rendered {
             status,
+            content_type,
             body,
             retry_after,
         } = Rendered::of(error);
         ActixError {
             status,
+            content_type,
             error_type: error.error_type().to_owned(),
             body,
             retry_after,
@@ -146,7 +155,7 @@ impl ResponseError for ActixError {
             }
         }
         let mut response = HttpResponse::build(self.status_code());
-        response.insert_header((CONTENT_TYPE, super::CONTENT_TYPE_JSON));
+        response.insert_header((CONTENT_TYPE, self.content_type));
         if let Some(seconds) = self.retry_after {
             response.insert_header((RETRY_AFTER, seconds));
         }
@@ -196,6 +205,220 @@ pub fn json_config() -> actix_web::web::JsonConfig {
 pub fn json_error(error: JsonPayloadError, _request: &HttpRequest) -> actix_web::Error {
     Rejection::from(error).into()
 }
+
+impl actix_web::Responder for Rejection {
+    type Body = BoxBody;
+
+    fn respond_to(self, _request: &HttpRequest) -> HttpResponse<BoxBody> {
+        ActixError::new(&self).error_response()
+    }
+}
+
+impl From<PathError> for Rejection {
+    /// A path segment that does not parse is an unknown resource: 404, as actix says.
+    fn from(error: PathError) -> Self {
+        Rejection::from_plain(Status::NOT_FOUND, &error.to_string())
+    }
+}
+
+impl From<QueryPayloadError> for Rejection {
+    /// A query string that does not parse: 400.
+    fn from(error: QueryPayloadError) -> Self {
+        Rejection::from_plain(Status::BAD_REQUEST, &error.to_string())
+    }
+}
+
+impl From<UrlencodedError> for Rejection {
+    /// A body over the limit is 413, a wrong content type 415, anything else 400.
+    fn from(error: UrlencodedError) -> Self {
+        let status = match error {
+            UrlencodedError::Overflow { .. } => Status::PAYLOAD_TOO_LARGE,
+            UrlencodedError::ContentType => Status::UNSUPPORTED_MEDIA_TYPE,
+            _ => Status::BAD_REQUEST,
+        };
+        Rejection::from_plain(status, &error.to_string())
+    }
+}
+
+/// A `web::PathConfig` whose errors are written like every other error (404):
+/// register it with `App::app_data`.
+#[must_use]
+pub fn path_config() -> actix_web::web::PathConfig {
+    actix_web::web::PathConfig::default()
+        .error_handler(|error, _request| Rejection::from(error).into())
+}
+
+/// A `web::QueryConfig` whose errors are written like every other error (400).
+#[must_use]
+pub fn query_config() -> actix_web::web::QueryConfig {
+    actix_web::web::QueryConfig::default()
+        .error_handler(|error, _request| Rejection::from(error).into())
+}
+
+/// A `web::FormConfig` whose errors are written like every other error (400, 413, 415).
+#[must_use]
+pub fn form_config() -> actix_web::web::FormConfig {
+    actix_web::web::FormConfig::default()
+        .error_handler(|error, _request| Rejection::from(error).into())
+}
+
+/// The default service answering unknown routes with a 404 error:
+/// `App::default_service(web::to(not_found))`.
+pub async fn not_found() -> Rejection {
+    Rejection::from_status(Status::NOT_FOUND)
+}
+
+/// Middleware (`App::wrap`) turning every error response that is not JSON —
+/// actix's empty 405 for a known route with the wrong method, a plain-text error
+/// of another middleware — into an error of the same status in the request's
+/// format. A plain text of up to 1 KiB becomes the message of a 4xx; 5xx get their
+/// default message. Other headers (`Allow`, `Retry-After`, …) are kept. Put it
+/// inside [`ErrorFormat`] (wrap it first) so that it follows the service's format.
+#[must_use]
+pub fn envelope_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> {
+    ErrorHandlers::new().default_handler(|response: ServiceResponse<B>| {
+        if is_json(response.headers()) {
+            return Ok(ErrorHandlerResponse::Response(
+                response.map_into_left_body(),
+            ));
+        }
+        Ok(ErrorHandlerResponse::Future(Box::pin(async move {
+            let (request, response) = response.into_parts();
+            let status = Status::new(response.status().as_u16()).unwrap_or(Status::BAD_REQUEST);
+            let headers = response.headers().clone();
+            let text =
+                match actix_web::body::to_bytes_limited(response.into_body(), PLAIN_TEXT_LIMIT)
+                    .await
+                {
+                    Ok(Ok(bytes)) => String::from_utf8(bytes.to_vec()).unwrap_or_default(),
+                    _ => String::new(),
+                };
+            let mut replaced =
+                ActixError::new(&Rejection::from_plain(status, &text)).error_response();
+            for (name, value) in &headers {
+                if name != CONTENT_TYPE && name != CONTENT_LENGTH {
+                    replaced.headers_mut().append(name.clone(), value.clone());
+                }
+            }
+            Ok(ServiceResponse::new(request, replaced).map_into_right_body())
+        })))
+    })
+}
+
+/// How much of a plain-text error body [`envelope_errors`] reads for the message.
+const PLAIN_TEXT_LIMIT: usize = 1024;
+
+/// `true` when the `Content-Type` is JSON (`application/json` or `…+json`).
+fn is_json(headers: &actix_web::http::header::HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|mime| {
+            let mime = mime.trim();
+            mime.eq_ignore_ascii_case("application/json") || mime.ends_with("+json")
+        })
+}
+
+/// [`ErrorFormat`] is actix middleware too: `App::wrap(ErrorFormat::new(Format::OpenAi))`
+/// makes it the format of every error answered for the requests it wraps.
+///
+/// ```
+/// use actix_web::{web, App};
+/// use dos_errors::integrations::actix::{envelope_errors, not_found};
+/// use dos_errors::integrations::ErrorFormat;
+/// use dos_errors::Format;
+///
+/// let app = App::new()
+///     .default_service(web::to(not_found))
+///     .wrap(envelope_errors())
+///     .wrap(ErrorFormat::new(Format::Problem));
+/// ```
+impl<S, B> Transform<S, ServiceRequest> for ErrorFormat
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    type Response = ServiceResponse<B>;
+    type Error = actix_web::Error;
+    type Transform = ErrorFormatService<S>;
+    type InitError = ();
+    type Future = Ready<Result<ErrorFormatService<S>, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(ErrorFormatService {
+            service,
+            config: *self,
+        }))
+    }
+}
+
+/// The service of the [`ErrorFormat`] middleware.
+pub struct ErrorFormatService<S> {
+    service: S,
+    config: ErrorFormat,
+}
+
+impl<S, B> Service<ServiceRequest> for ErrorFormatService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    type Response = ServiceResponse<B>;
+    type Error = actix_web::Error;
+    type Future = InContext<S::Future>;
+
+    forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        let accept = request
+            .headers()
+            .get(ACCEPT)
+            .and_then(|value| value.to_str().ok());
+        let format = self.config.for_accept(accept);
+        InContext::new(self.service.call(request), Change::Format(format))
+    }
+}
+
+/// Middleware giving every request an id, as [`axum::request_span`](super::axum)
+/// does: the client's sane `x-request-id`, else a new one; set on the request,
+/// echoed in every response's `x-request-id`, carried by the formats that have a
+/// place for it, and recorded in a `request` span with the `tracing` feature.
+/// `App::wrap(actix_web::middleware::from_fn(request_span))`.
+///
+/// # Errors
+/// Those of the wrapped service, unchanged.
+pub async fn request_span<B: MessageBody>(
+    mut request: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<B>, actix_web::Error> {
+    let id = request_id_for(
+        request
+            .headers()
+            .get(X_REQUEST_ID)
+            .map(HeaderValue::as_bytes),
+    );
+    let value = HeaderValue::from_str(&id).ok();
+    if let Some(value) = &value {
+        request.headers_mut().insert(X_REQUEST_ID, value.clone());
+    }
+    #[cfg(feature = "tracing")]
+    let span = ::tracing::error_span!(
+        "request",
+        method = %request.method(),
+        path = %request.path(),
+        request_id = %id,
+    );
+    let future = InContext::new(next.call(request), Change::RequestId(id));
+    #[cfg(feature = "tracing")]
+    let future = ::tracing::Instrument::instrument(future, span);
+    let mut response = future.await?;
+    if let Some(value) = value {
+        response.headers_mut().insert(X_REQUEST_ID, value);
+    }
+    Ok(response)
+}
+
+/// The request id header.
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// `integrations(actix_web)`: `From<Type> for actix_web::Error` for a derived type.
 ///

@@ -29,22 +29,25 @@
 //!     .layer(middleware::map_response(envelope_errors)); // any other plain-text error
 //! ```
 //!
-//! A derived type's `into_response` logs the internal description of a masked 5xx
-//! when the `tracing` feature is on; put [`request_span`] in front of the routes
-//! so that the log line carries the request's `x-request-id`.
+//! A derived type's `into_response` logs its internal description at its declared
+//! level (by default a masked 5xx at error level) when the `tracing` feature is on;
+//! put [`request_span`] in front of the routes so that the log line carries the
+//! request's `x-request-id`, and [`error_format`] to choose the wire format.
 
 use std::any::Any;
 
 use axum::body::Body;
 use axum::extract::rejection::{BytesRejection, JsonRejection};
 use axum::extract::{FromRequest, Request};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
-use axum::http::HeaderMap;
+use axum::http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
+use super::context::{request_id_for, Change};
 use super::probe::Detail;
 pub use super::Rejection;
+use super::{ErrorFormat, InContext};
 use crate::{ApiError, Status};
 
 /// The axum response for any [`ApiError`]; see [`http::response`](super::http::response).
@@ -221,27 +224,77 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     into_response(&Rejection::from_status(Status::INTERNAL_SERVER_ERROR))
 }
 
-/// Middleware running the rest of the request inside a `request` span with the
-/// method, the path and, when the request has one, its `x-request-id`: masked
-/// errors logged while the request is handled carry them.
-/// `Router::layer(axum::middleware::from_fn(request_span))`.
-#[cfg(feature = "tracing")]
-pub async fn request_span(request: Request, next: axum::middleware::Next) -> Response {
-    use ::tracing::Instrument as _;
+/// Middleware making `config` the error format of every request it wraps: every
+/// error answered inside — a handler's, a rejection, a fallback, a caught panic,
+/// [`envelope_errors`] placed inside it — is written in the request's format (see
+/// [`ErrorFormat`](super::ErrorFormat)).
+///
+/// ```
+/// use axum::{middleware, routing::get, Router};
+/// use dos_errors::integrations::axum::{error_format, not_found};
+/// use dos_errors::integrations::ErrorFormat;
+/// use dos_errors::Format;
+///
+/// let app: Router = Router::new()
+///     .route("/v1/models", get(|| async { "[]" }))
+///     .fallback(not_found)
+///     .layer(middleware::from_fn_with_state(
+///         ErrorFormat::new(Format::OpenAi).negotiate(true),
+///         error_format,
+///     ));
+/// ```
+///
+/// A route may wrap itself in another format (an inner layer wins).
+pub async fn error_format(
+    axum::extract::State(config): axum::extract::State<ErrorFormat>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let accept = request
+        .headers()
+        .get(ACCEPT)
+        .and_then(|value| value.to_str().ok());
+    let format = config.for_accept(accept);
+    InContext::new(next.run(request), Change::Format(format)).await
+}
 
-    // At error level: enabled whenever the masked-error events it gives context to are.
+/// Middleware giving every request an id: the client's `x-request-id` when it is
+/// sane (see [`MAX_REQUEST_ID_LEN`](super::MAX_REQUEST_ID_LEN)), else a new one
+/// ([`new_request_id`](super::new_request_id)). The id is set on the request (for
+/// handlers and inner layers), echoed in the response's `x-request-id` — success
+/// or error —, carried by the error formats that have a place for it (Anthropic's
+/// `request_id`), and, with the `tracing` feature, recorded in a `request` span
+/// (with the method and path) around the rest of the request, so that errors
+/// logged while it is handled carry it.
+/// `Router::layer(axum::middleware::from_fn(request_span))`.
+pub async fn request_span(mut request: Request, next: axum::middleware::Next) -> Response {
+    let id = request_id_for(
+        request
+            .headers()
+            .get(X_REQUEST_ID)
+            .map(HeaderValue::as_bytes),
+    );
+    // A new id is base32; an echoed one was checked to be visible ASCII.
+    let value = HeaderValue::from_str(&id).ok();
+    if let Some(value) = &value {
+        request.headers_mut().insert(X_REQUEST_ID, value.clone());
+    }
+    #[cfg(feature = "tracing")]
     let span = ::tracing::error_span!(
         "request",
         method = %request.method(),
         path = %request.uri().path(),
-        request_id = ::tracing::field::Empty,
+        request_id = %id,
     );
-    if let Some(id) = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|value| value.to_str().ok())
-    {
-        span.record("request_id", id);
+    let future = InContext::new(next.run(request), Change::RequestId(id));
+    #[cfg(feature = "tracing")]
+    let future = ::tracing::Instrument::instrument(future, span);
+    let mut response = future.await;
+    if let Some(value) = value {
+        response.headers_mut().insert(X_REQUEST_ID, value);
     }
-    next.run(request).instrument(span).await
+    response
 }
+
+/// The request id header.
+const X_REQUEST_ID: &str = "x-request-id";

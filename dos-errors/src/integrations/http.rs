@@ -10,12 +10,13 @@ use crate::{ApiError, Status};
 
 pub use super::CONTENT_TYPE_JSON;
 
-/// The response for `error`: its status, `Content-Type: application/json`, the
-/// envelope as body, and `Retry-After` (whole seconds, rounded up) when
-/// [`ApiError::retry_after`] is set.
+/// The response for `error`: its status, its body in the format of the request
+/// being handled (the envelope, `Content-Type: application/json`, outside a
+/// service's [`ErrorFormat`](super::ErrorFormat) scope), and `Retry-After` (whole
+/// seconds, rounded up) when [`ApiError::retry_after`] is set.
 ///
-/// Never fails and never panics: if formatting the message panics, the body is the
-/// status's default envelope — the status itself never changes.
+/// Rendering runs the error's own formatting code (a field's `Display`): a panic
+/// there propagates.
 ///
 /// ```
 /// use std::time::Duration;
@@ -39,11 +40,39 @@ pub use super::CONTENT_TYPE_JSON;
 /// ```
 #[must_use]
 pub fn response<E: ApiError + ?Sized>(error: &E) -> http::Response<Vec<u8>> {
-    let rendered = Rendered::of(error);
+    into_http(Rendered::of(error))
+}
+
+/// The response for `error` in `format`, with `request_id` where the format carries
+/// one (Anthropic's `request_id`), whatever the current request's choice.
+///
+/// ```
+/// use dos_errors::{integrations::http::response_in, ApiError, Format};
+///
+/// #[derive(Debug, ApiError)]
+/// #[api_error(status = 404)]
+/// struct Missing;
+///
+/// let response = response_in(&Missing, Format::Problem, None);
+/// assert_eq!(response.headers()["content-type"], "application/problem+json");
+/// ```
+#[must_use]
+pub fn response_in<E: ApiError + ?Sized>(
+    error: &E,
+    format: crate::Format,
+    request_id: Option<&str>,
+) -> http::Response<Vec<u8>> {
+    into_http(Rendered::with(error, format, request_id))
+}
+
+fn into_http(rendered: Rendered) -> http::Response<Vec<u8>> {
     let mut response = http::Response::new(rendered.body);
     *response.status_mut() = status_code(rendered.status);
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(rendered.content_type),
+    );
     if let Some(seconds) = rendered.retry_after {
         headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
     }

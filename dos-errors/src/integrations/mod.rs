@@ -59,6 +59,10 @@ use std::fmt;
 pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
+// The scoped context serves the framework integrations; `ErrorFormat` and request
+// ids are plain values, usable without them.
+#[cfg_attr(not(any(feature = "http", feature = "actix-web")), allow(dead_code))]
+mod context;
 #[cfg(feature = "http")]
 pub mod http;
 #[cfg(any(feature = "axum", feature = "actix-web"))]
@@ -75,6 +79,7 @@ use crate::{ApiError, Status};
 pub const CONTENT_TYPE_JSON: &str = "application/json";
 
 pub use crate::headers::retry_after_seconds;
+pub use context::{new_request_id, ErrorFormat, InContext, MAX_REQUEST_ID_LEN};
 
 /// An error answered by the framework rather than by a handler: a bad body, an
 /// unknown route, a wrong method, a panic. Its type and, unless given, its
@@ -146,18 +151,31 @@ impl std::error::Error for Rejection {}
 #[cfg(any(feature = "http", feature = "actix-web"))]
 pub(crate) struct Rendered {
     pub(crate) status: Status,
+    pub(crate) content_type: &'static str,
     pub(crate) body: Vec<u8>,
     pub(crate) retry_after: Option<u64>,
 }
 
 #[cfg(any(feature = "http", feature = "actix-web"))]
 impl Rendered {
-    /// Renders `error`.
+    /// Renders `error` for the request being handled: in its service's format,
+    /// with its request id (see [`ErrorFormat`]).
     pub(crate) fn of<E: ApiError + ?Sized>(error: &E) -> Rendered {
+        let context = context::current();
+        Rendered::with(error, context.format, context.request_id.as_deref())
+    }
+
+    /// Renders `error` in `format`, with `request_id` where the format carries one.
+    pub(crate) fn with<E: ApiError + ?Sized>(
+        error: &E,
+        format: crate::Format,
+        request_id: Option<&str>,
+    ) -> Rendered {
         let mut body = Vec::with_capacity(128);
-        error.write_json(&mut body);
+        crate::format::write(error, format, request_id, &mut body);
         Rendered {
             status: error.status(),
+            content_type: format.content_type(),
             body,
             retry_after: error.retry_after().map(retry_after_seconds),
         }
