@@ -203,7 +203,7 @@ fn messages_equal_thiserror_display_for_every_accepted_spec() {
         E::FillDollar(7),
         E::FillBrace("mid"),
         E::Pointer { at: Box::new(3) },
-        E::Signs(-12, 2.71828),
+        E::Signs(-12, 1.23456),
         E::Alternate(255, vec![1, 2]),
         E::DebugHex(vec![10, 255]),
         E::Unicode("ü", 'ß'),
