@@ -60,10 +60,17 @@ impl RetryThrottle {
         let ratio_milli = if token_ratio.is_nan() {
             0.0
         } else {
-            // gRPC ignores decimal places beyond the third (0.5466 is 0.546).
-            (token_ratio * 1000.0)
-                .floor()
-                .clamp(0.0, f64::from(max_milli))
+            // gRPC ignores decimal places beyond the third (0.5466 is 0.546); a ratio
+            // written with three decimals is kept exactly, although 0.003 · 1000 is
+            // 2.9999999999999996 in binary.
+            let scaled = token_ratio * 1000.0;
+            let nearest = scaled.round();
+            let thousandths = if (scaled - nearest).abs() < 1e-6 {
+                nearest
+            } else {
+                scaled.floor()
+            };
+            thousandths.clamp(0.0, f64::from(max_milli))
         };
         // In 0..=1,000,000 after the clamp, so the cast is exact.
         let ratio_milli = ratio_milli as u32;
