@@ -605,7 +605,9 @@ pub struct ScenarioReport {
 }
 
 /// The Markdown table of one scenario.
-pub fn markdown(report: &ScenarioReport) -> String {
+pub fn markdown(config: &Config, report: &ScenarioReport) -> String {
+    // The last 100 ms that can start 5 s of health before the run ends.
+    let horizon = config.after.saturating_sub(Duration::from_secs(5));
     let mut out = String::new();
     let _ = writeln!(out, "#### {}\n", report.scenario.name());
     out.push_str("| strategy | amplification during | amplification after | goodput during | recovery | p99 of successes |\n");
@@ -613,7 +615,7 @@ pub fn markdown(report: &ScenarioReport) -> String {
     for (strategy, stats) in &report.rows {
         let recovery = match stats.recovery {
             Some(recovery) => format!("{:.1} s", recovery.as_secs_f64()),
-            None => "not within the run".to_owned(),
+            None => format!("> {} s", horizon.as_secs()),
         };
         let _ = writeln!(
             out,
@@ -814,7 +816,7 @@ fn main() {
     let started = Instant::now();
     let reports = run_all(&config);
     for report in &reports {
-        println!("{}", markdown(report));
+        println!("{}", markdown(&config, report));
     }
     match std::fs::write(&svg_path, svg(&config, &reports)) {
         Ok(()) => println!("chart: {svg_path}"),
