@@ -54,7 +54,7 @@ enum Event<T, E> {
 /// #         }
 /// #     }
 /// # }
-/// /// A future that is ready after being polled `polls` times.
+/// # /// A future that is ready after being polled `polls` times.
 /// # struct After(u32);
 /// # impl std::future::Future for After {
 /// #     type Output = ();

@@ -77,7 +77,7 @@ impl Ring {
 
     /// The length of the window: [`SLOTS`] slots.
     pub(crate) fn window(&self) -> Duration {
-        Duration::from_nanos(self.slot_nanos).saturating_mul(10)
+        Duration::from_nanos(self.slot_nanos).saturating_mul(SLOTS as u32)
     }
 
     /// Moves to the slot of `now`, calling `expire(index)` for each slot that leaves
