@@ -157,9 +157,12 @@ impl DecodeOptions {
 /// - [`message`](ApiError::message) is the body's message — or, for a body without
 ///   one, its text — cleaned (see below); the status's default when empty.
 /// - [`retryability`](ApiError::retryability) follows `x-should-retry` when present
-///   (`true`: transient, or throttled for a 429; `false`: fatal), else the status.
+///   (`true`: transient, or throttled for a 429; `false`: fatal), else the status; a
+///   `grpc-retry-pushback-ms` that says not to retry (negative) makes it fatal.
 /// - [`retry_after`](ApiError::retry_after) comes from `retry-after-ms`, else
-///   `Retry-After`, else Google's `RetryInfo.retryDelay` in the body.
+///   `Retry-After`, else `grpc-retry-pushback-ms`, else Google's `RetryInfo.retryDelay`
+///   in the body, else — on a 429 — the rate-limit reset headers (see
+///   [`headers`](crate::headers#how-a-decoded-response-gets-its-delay)).
 ///
 /// Messages are cleaned for logs and terminals: invalid UTF-8 is replaced, line
 /// breaks and other whitespace runs become one space, other control characters and
@@ -222,7 +225,7 @@ impl ErrorResponse {
         body: &[u8],
         now: SystemTime,
     ) -> Self {
-        let headers = ErrorHeaders::read(headers, now);
+        let headers = ErrorHeaders::read(headers, http_status, now);
 
         let mut truncated = body.len() > options.max_body_bytes;
         let body = if truncated {
@@ -263,7 +266,8 @@ impl ErrorResponse {
             .and_then(|id| clean(id, MAX_FIELD_BYTES));
         let retry_after = headers
             .retry_after
-            .or_else(|| parse_protobuf_duration(decoded.retry_delay.as_deref()?));
+            .or_else(|| parse_protobuf_duration(decoded.retry_delay.as_deref()?))
+            .or(headers.rate_limit_reset);
 
         let inner = Fields {
             http_status,
@@ -317,7 +321,8 @@ impl ErrorResponse {
         self.inner.request_id.as_deref()
     }
 
-    /// The `x-should-retry` header: `Some(true)` or `Some(false)` when present and valid.
+    /// The `x-should-retry` header: `Some(true)` or `Some(false)` when present and valid;
+    /// `Some(false)` also when a `grpc-retry-pushback-ms` says not to retry.
     #[must_use]
     pub fn should_retry_header(&self) -> Option<bool> {
         self.inner.should_retry

@@ -1,19 +1,39 @@
 //! HTTP headers about errors and retries: the one place that parses them.
 //!
 //! `Retry-After` (delay-seconds or an HTTP-date), `retry-after-ms`,
-//! `x-should-retry`, the request id headers and the problem+json content type are
-//! read here, for the client's decoder ([`ErrorResponse`](crate::client::ErrorResponse))
-//! and the retry policy alike; [`retry_after_seconds`] writes the value servers send.
-//! Nothing here allocates or panics: a malformed value is ignored (`None`).
+//! `grpc-retry-pushback-ms`, `x-should-retry`, the rate-limit reset headers (IETF
+//! `RateLimit`, OpenAI's `x-ratelimit-reset-*`, Anthropic's
+//! `anthropic-ratelimit-*-reset`), the request id headers and the problem+json
+//! content type are read here, for the client's decoder
+//! ([`ErrorResponse`](crate::client::ErrorResponse)) and the retry policy alike;
+//! [`retry_after_seconds`] writes the value servers send. Nothing here allocates or
+//! panics: a malformed value is ignored (`None`) — except a malformed
+//! `grpc-retry-pushback-ms`, which gRPC reads as "do not retry" (see [`Pushback`]).
+//!
+//! # How a decoded response gets its delay
+//!
+//! [`ErrorResponse::retry_after`](crate::client::ErrorResponse) is the first of:
+//!
+//! 1. `retry-after-ms` (OpenAI, Azure);
+//! 2. `Retry-After` (RFC 9110);
+//! 3. `grpc-retry-pushback-ms`, when not negative (gRPC A6);
+//! 4. the `RetryInfo.retryDelay` of a Google error body;
+//! 5. on a 429 only, the reset of the rate limit in effect ([`rate_limit_reset`]).
+//!
+//! The [`RetryPolicy`](crate::retry::RetryPolicy) treats them all alike: a minimum
+//! wait, and a give-up when longer than its `max_retry_after`.
 
 use std::time::{Duration, SystemTime};
 
 mod accept;
 mod http_date;
+mod rate_limit;
 
 pub use accept::prefers_problem_json;
 use http_date::parse_decimal;
-pub use http_date::parse_http_date;
+pub use http_date::{parse_http_date, parse_rfc3339};
+use rate_limit::RateLimitHeaders;
+pub use rate_limit::{parse_go_duration, parse_ratelimit};
 
 /// The value of a `Retry-After` header for `delay`: whole seconds, rounded up.
 ///
@@ -94,6 +114,82 @@ pub fn parse_retry_after_ms(value: &str) -> Option<Duration> {
     Duration::from_millis(millis).checked_add(Duration::from_nanos(u64::from(billionths / 1000)))
 }
 
+/// What a `grpc-retry-pushback-ms` header asks for (gRPC A6, "Pushback").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pushback {
+    /// Retry after this delay, not sooner.
+    RetryAfter(Duration),
+    /// Do not retry at all: the value was negative or could not be read.
+    DoNotRetry,
+}
+
+/// Parses a `grpc-retry-pushback-ms` value, as gRPC A6 defines it: a signed 32-bit
+/// integer of milliseconds; a negative or unreadable value asks the client not to
+/// retry at all.
+///
+/// Leading zeros and surrounding whitespace are tolerated.
+///
+/// ```
+/// use std::time::Duration;
+/// use dos_errors::headers::{parse_grpc_retry_pushback, Pushback};
+///
+/// assert_eq!(parse_grpc_retry_pushback("250"), Pushback::RetryAfter(Duration::from_millis(250)));
+/// assert_eq!(parse_grpc_retry_pushback("-1"), Pushback::DoNotRetry);
+/// assert_eq!(parse_grpc_retry_pushback("soon"), Pushback::DoNotRetry);
+/// ```
+#[must_use]
+pub fn parse_grpc_retry_pushback(value: &str) -> Pushback {
+    let value = value.trim();
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Pushback::DoNotRetry;
+    }
+    match value.parse::<i32>() {
+        Ok(millis) => u64::try_from(millis).map_or(Pushback::DoNotRetry, |m| {
+            Pushback::RetryAfter(Duration::from_millis(m))
+        }),
+        Err(_) => Pushback::DoNotRetry,
+    }
+}
+
+/// How long until the rate limit that refused a request has quota again, from the
+/// rate-limit headers of the response; `None` when they say nothing usable.
+///
+/// Reads IETF `RateLimit` (`"default";r=0;t=30`, see [`parse_ratelimit`]; also the
+/// older drafts' `RateLimit-Reset`/`RateLimit-Remaining`), OpenAI's
+/// `x-ratelimit-reset-<kind>` (a Go duration, see [`parse_go_duration`]) and
+/// Anthropic's `anthropic-ratelimit-<kind>-reset` (an RFC 3339 time, measured from
+/// `now`), each with its `remaining` header.
+///
+/// The limits in effect are those reported exhausted (remaining 0); when none is,
+/// all of them. The latest of their resets is the answer: the request needs quota
+/// from each. A decoded 429 uses this when the response has no `Retry-After`.
+/// Never panics, never allocates (beyond twelve limits, extra headers are ignored).
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use dos_errors::headers::rate_limit_reset;
+///
+/// let headers = [
+///     ("x-ratelimit-remaining-requests", "0"),
+///     ("x-ratelimit-reset-requests", "1s"),
+///     ("x-ratelimit-remaining-tokens", "40000"),
+///     ("x-ratelimit-reset-tokens", "6m0s"),
+/// ];
+/// assert_eq!(rate_limit_reset(&headers, UNIX_EPOCH), Some(Duration::from_secs(1)));
+///
+/// let headers = [("anthropic-ratelimit-tokens-reset", "1970-01-01T00:00:30Z")];
+/// assert_eq!(rate_limit_reset(&headers, UNIX_EPOCH), Some(Duration::from_secs(30)));
+/// ```
+#[must_use]
+pub fn rate_limit_reset(headers: &[(&str, &str)], now: SystemTime) -> Option<Duration> {
+    let mut collected = RateLimitHeaders::default();
+    for &(name, value) in headers {
+        collected.offer(name.trim(), value);
+    }
+    collected.reset(now)
+}
+
 /// A protobuf JSON duration such as Google's `RetryInfo.retryDelay`: `"32s"`, `"1.500s"`.
 pub(crate) fn parse_protobuf_duration(value: &str) -> Option<Duration> {
     parse_delay_seconds(value.trim().strip_suffix('s')?)
@@ -114,9 +210,11 @@ pub(crate) fn parse_bool(value: &str) -> Option<bool> {
 /// What the headers of an error response say, as the client's decoder reads them.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ErrorHeaders<'a> {
-    /// From `retry-after-ms`, else `Retry-After`.
+    /// From `retry-after-ms`, else `Retry-After`, else a non-negative `grpc-retry-pushback-ms`.
     pub(crate) retry_after: Option<Duration>,
-    /// `x-should-retry`.
+    /// On a 429 without any of the above: the reset of the rate limit in effect.
+    pub(crate) rate_limit_reset: Option<Duration>,
+    /// `Some(false)` for a pushback that says not to retry, else `x-should-retry`.
     pub(crate) should_retry: Option<bool>,
     /// `x-request-id`, else `request-id`.
     pub(crate) request_id: Option<&'a str>,
@@ -125,15 +223,18 @@ pub(crate) struct ErrorHeaders<'a> {
 }
 
 impl<'a> ErrorHeaders<'a> {
-    /// Reads `(name, value)` pairs; names match case-insensitively, the first valid
-    /// value of each header wins, malformed values are ignored.
-    pub(crate) fn read(headers: &[(&'a str, &'a str)], now: SystemTime) -> Self {
+    /// Reads `(name, value)` pairs of a response with HTTP status `status`; names
+    /// match case-insensitively, the first valid value of each header wins,
+    /// malformed values are ignored (a malformed pushback is a "do not retry").
+    pub(crate) fn read(headers: &[(&'a str, &'a str)], status: u16, now: SystemTime) -> Self {
         let mut retry_after_ms = None;
         let mut retry_after = None;
+        let mut pushback = None;
         let mut should_retry = None;
         let mut x_request_id = None;
         let mut request_id = None;
         let mut problem_json = false;
+        let mut rate_limits = RateLimitHeaders::default();
         for &(name, value) in headers {
             let name = name.trim();
             let is = |expected: &str| name.eq_ignore_ascii_case(expected);
@@ -141,6 +242,8 @@ impl<'a> ErrorHeaders<'a> {
                 retry_after_ms = retry_after_ms.or_else(|| parse_retry_after_ms(value));
             } else if is("retry-after") {
                 retry_after = retry_after.or_else(|| parse_retry_after(value, now));
+            } else if is("grpc-retry-pushback-ms") {
+                pushback = pushback.or(Some(parse_grpc_retry_pushback(value)));
             } else if is("x-should-retry") {
                 should_retry = should_retry.or_else(|| parse_bool(value));
             } else if is("x-request-id") {
@@ -150,13 +253,94 @@ impl<'a> ErrorHeaders<'a> {
             } else if is("content-type") {
                 let media_type = value.split(';').next().unwrap_or_default().trim();
                 problem_json |= media_type.eq_ignore_ascii_case("application/problem+json");
+            } else if status == 429 {
+                rate_limits.offer(name, value);
             }
         }
+        let pushback_after = match pushback {
+            Some(Pushback::RetryAfter(delay)) => Some(delay),
+            Some(Pushback::DoNotRetry) => {
+                should_retry = Some(false);
+                None
+            }
+            None => None,
+        };
+        let retry_after = retry_after_ms.or(retry_after).or(pushback_after);
+        let rate_limit_reset = match retry_after {
+            None if status == 429 => rate_limits.reset(now),
+            _ => None,
+        };
         ErrorHeaders {
-            retry_after: retry_after_ms.or(retry_after),
+            retry_after,
+            rate_limit_reset,
             should_retry,
             request_id: x_request_id.or(request_id),
             problem_json,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::UNIX_EPOCH;
+
+    #[test]
+    fn reset_headers_count_only_on_a_429_without_retry_after() {
+        let limited = [
+            ("x-ratelimit-remaining-requests", "0"),
+            ("x-ratelimit-reset-requests", "3s"),
+        ];
+        let read = |headers: &[(&'static str, &'static str)], status| {
+            ErrorHeaders::read(headers, status, UNIX_EPOCH)
+        };
+        assert_eq!(
+            read(&limited, 429).rate_limit_reset,
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(read(&limited, 503).rate_limit_reset, None);
+        let with_retry_after = [limited[0], limited[1], ("Retry-After", "1")];
+        let headers = read(&with_retry_after, 429);
+        assert_eq!(
+            (headers.retry_after, headers.rate_limit_reset),
+            (Some(Duration::from_secs(1)), None)
+        );
+    }
+
+    #[test]
+    fn pushback() {
+        let read =
+            |headers: &[(&'static str, &'static str)]| ErrorHeaders::read(headers, 503, UNIX_EPOCH);
+        let headers = read(&[("grpc-retry-pushback-ms", "1500")]);
+        assert_eq!(headers.retry_after, Some(Duration::from_millis(1500)));
+        assert_eq!(headers.should_retry, None);
+        // Retry-After comes first.
+        let headers = read(&[("grpc-retry-pushback-ms", "1500"), ("retry-after", "2")]);
+        assert_eq!(headers.retry_after, Some(Duration::from_secs(2)));
+        // "Do not retry" wins over x-should-retry.
+        for value in ["-1", "", "1.5", "2147483648"] {
+            let headers = read(&[
+                ("x-should-retry", "true"),
+                ("GRPC-Retry-Pushback-Ms", value),
+            ]);
+            assert_eq!(
+                (headers.retry_after, headers.should_retry),
+                (None, Some(false)),
+                "{value:?}"
+            );
+        }
+        assert_eq!(
+            parse_grpc_retry_pushback(" 007 "),
+            Pushback::RetryAfter(Duration::from_millis(7))
+        );
+        assert_eq!(
+            parse_grpc_retry_pushback("2147483647"),
+            Pushback::RetryAfter(Duration::from_millis(2_147_483_647))
+        );
+        assert_eq!(
+            parse_grpc_retry_pushback("-0"),
+            Pushback::RetryAfter(Duration::ZERO)
+        );
+        assert_eq!(parse_grpc_retry_pushback("+5"), Pushback::DoNotRetry);
     }
 }

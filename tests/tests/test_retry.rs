@@ -7,9 +7,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use dos_errors::client::ErrorResponse;
 use dos_errors::retry::{
-    parse_http_date, parse_retry_after, parse_retry_after_ms, retry_async, retry_async_outcome,
-    retry_blocking, retry_blocking_outcome, GiveUpReason, Jitter, RetryBudget, RetryDecision,
-    RetryPolicy,
+    parse_go_duration, parse_grpc_retry_pushback, parse_http_date, parse_ratelimit,
+    parse_retry_after, parse_retry_after_ms, parse_rfc3339, rate_limit_reset, retry_async,
+    retry_async_outcome, retry_blocking, retry_blocking_outcome, AdaptiveThrottle, GiveUpReason,
+    Jitter, RetryBudget, RetryDecision, RetryLoop, RetryPolicy, RetryThrottle,
 };
 use dos_errors::{ApiError, Retryability, Status};
 use proptest::prelude::*;
@@ -617,6 +618,85 @@ fn decide_and_header_parsing_do_not_allocate() {
     assert_eq!(count, 0);
     // The counter does see allocations.
     assert!(allocations::during(|| drop(std::hint::black_box(vec![0u8; 8]))) >= 1);
+}
+
+#[test]
+fn fleet_mechanisms_and_reset_headers_do_not_allocate() {
+    let base = Instant::now();
+    let ratio = RetryBudget::ratio(0.2, 10, Duration::from_secs(10));
+    let throttle = RetryThrottle::new(10, 0.1);
+    let adaptive = AdaptiveThrottle::new(2.0, Duration::from_secs(60)).seed(1);
+    let policy = RetryPolicy::default()
+        .max_retries(5)
+        .throttled_base_delay(Duration::from_secs(1))
+        .deadline(base + Duration::from_secs(3600))
+        .budget(ratio.clone())
+        .throttle(throttle.clone())
+        .adaptive(adaptive.clone())
+        .seed(1);
+    let errors = [
+        response(503, &[]),
+        response(429, &[("retry-after", "3")]),
+        response(429, &[]),
+        response(401, &[]),
+    ];
+    let headers = [
+        ("x-ratelimit-remaining-requests", "0"),
+        ("x-ratelimit-reset-requests", "1s"),
+        ("x-ratelimit-reset-tokens", "6m0s"),
+        ("anthropic-ratelimit-tokens-remaining", "0"),
+        ("anthropic-ratelimit-tokens-reset", "1994-11-06T08:50:00Z"),
+        ("RateLimit", r#""burst";r=0;t=7, "day";r=9;t=600"#),
+        ("RateLimit-Reset", "4"),
+    ];
+    let clock = at(RFC_EXAMPLE_SECS);
+    let count = allocations::during(|| {
+        // Twenty minutes of virtual time: every slot of every window expires many times.
+        for step in 0..12_000u64 {
+            let now = base + Duration::from_millis(step * 100);
+            let mut run = RetryLoop::new_at(&policy, now);
+            let _ = std::hint::black_box(run.before_attempt_at(now));
+            for err in &errors {
+                std::hint::black_box(run.on_error_at(err, now));
+                std::hint::black_box(policy.decide_at(1, err, now));
+            }
+            run.on_success_at(now);
+            ratio.deposit_at(now);
+            std::hint::black_box(ratio.try_withdraw_at(now));
+            std::hint::black_box(ratio.available_at(now));
+            std::hint::black_box(adaptive.should_send_at(now));
+            adaptive.record_accept_at(now);
+            std::hint::black_box(adaptive.rejection_probability_at(now));
+            std::hint::black_box(throttle.record_failure());
+            throttle.record_success();
+        }
+        // The variants that read the clock.
+        let mut run = RetryLoop::new(&policy);
+        let _ = std::hint::black_box(run.before_attempt());
+        std::hint::black_box(run.on_error(&errors[0]));
+        run.on_success();
+        std::hint::black_box(policy.decide(0, &errors[0]));
+        policy.record_request();
+        for value in [
+            "1s",
+            "6m0s",
+            "450ms",
+            "1h2m3.5s",
+            r#""d";r=0;t=30"#,
+            "limit=1, remaining=0, reset=2",
+            "2026-01-27T12:00:00.5+01:00",
+            "-1",
+            "250",
+            "garbage",
+        ] {
+            std::hint::black_box(parse_go_duration(value));
+            std::hint::black_box(parse_ratelimit(value));
+            std::hint::black_box(parse_rfc3339(value));
+            std::hint::black_box(parse_grpc_retry_pushback(value));
+        }
+        std::hint::black_box(rate_limit_reset(&headers, clock));
+    });
+    assert_eq!(count, 0);
 }
 
 // ---- Helpers ------------------------------------------------------------------------------

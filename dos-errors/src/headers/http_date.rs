@@ -1,4 +1,4 @@
-//! HTTP-date parsing (RFC 9110 §5.6.7) and the decimal numbers of `Retry-After`.
+//! HTTP-date parsing (RFC 9110 §5.6.7), RFC 3339 timestamps, and the decimal numbers of `Retry-After`.
 //!
 //! Written by hand so the runtime crate needs no date library. Nothing here
 //! allocates or panics: every step is checked and a malformed value is `None`.
@@ -81,6 +81,90 @@ pub fn parse_http_date(value: &str, now: SystemTime) -> Option<SystemTime> {
         _ => return None,
     };
     parts.to_system_time()
+}
+
+/// Parses an RFC 3339 timestamp (the `date-time` of RFC 3339 §5.6), as Anthropic's
+/// `anthropic-ratelimit-*-reset` headers send it: `2026-01-27T12:34:56Z`.
+///
+/// A fraction of a second (any number of digits; past the ninth they are ignored) and
+/// an offset (`Z`, `+01:00`, `-05:30`) are accepted; `T` and `Z` in either case, and a
+/// space for the `T` (RFC 3339's note). Anything else is `None`; never panics, never allocates.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use dos_errors::headers::parse_rfc3339;
+///
+/// let noon = UNIX_EPOCH + Duration::from_secs(1_769_515_200);
+/// assert_eq!(parse_rfc3339("2026-01-27T12:00:00Z"), Some(noon));
+/// assert_eq!(parse_rfc3339("2026-01-27T13:00:00.5+01:00"), Some(noon + Duration::from_millis(500)));
+/// assert_eq!(parse_rfc3339("2026-02-30T00:00:00Z"), None);
+/// assert_eq!(parse_rfc3339("2026-01-27 12:00:00"), None); // no offset
+/// ```
+#[must_use]
+pub fn parse_rfc3339(value: &str) -> Option<SystemTime> {
+    let value = value.trim().as_bytes();
+    // `YYYY-MM-DDTHH:MM:SS` is 19 bytes; then an optional fraction, then the offset.
+    let (head, mut rest) = (value.get(..19)?, value.get(19..)?);
+    let field = |range: std::ops::Range<usize>| -> Option<u32> {
+        let bytes = head.get(range)?;
+        digits(std::str::from_utf8(bytes).ok()?, bytes.len(), bytes.len())
+    };
+    if head[4] != b'-' || head[7] != b'-' || !matches!(head[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    if head[13] != b':' || head[16] != b':' {
+        return None;
+    }
+    let parts = DateParts {
+        year: field(0..4)?,
+        month: field(5..7)?,
+        day: field(8..10)?,
+        time: (field(11..13)?, field(14..16)?, field(17..19)?),
+    };
+    if !(1..=12).contains(&parts.month) {
+        return None;
+    }
+    let mut nanos: u32 = 0;
+    if let Some((b'.', fraction)) = rest.split_first() {
+        let length = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
+        if length == 0 {
+            return None;
+        }
+        let mut scale: u32 = 100_000_000;
+        for &b in fraction.iter().take(length.min(9)) {
+            nanos += u32::from(b - b'0') * scale;
+            scale /= 10;
+        }
+        rest = &fraction[length..];
+    }
+    // The offset: local time = UTC + offset, so UTC = local time - offset.
+    let offset_seconds: i64 = match rest {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let two = |a: u8, b: u8| -> Option<i64> {
+                (a.is_ascii_digit() && b.is_ascii_digit())
+                    .then(|| i64::from(a - b'0') * 10 + i64::from(b - b'0'))
+            };
+            let (hours, minutes) = (two(*h1, *h2)?, two(*m1, *m2)?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let magnitude = hours * 3600 + minutes * 60;
+            if *sign == b'-' {
+                -magnitude
+            } else {
+                magnitude
+            }
+        }
+        _ => return None,
+    };
+    let local = parts.to_system_time()?;
+    let utc = if offset_seconds >= 0 {
+        local.checked_sub(Duration::from_secs(offset_seconds.unsigned_abs()))?
+    } else {
+        local.checked_add(Duration::from_secs(offset_seconds.unsigned_abs()))?
+    };
+    utc.checked_add(Duration::from_nanos(u64::from(nanos)))
 }
 
 /// A calendar date and time of day, not yet validated as a whole.
@@ -281,6 +365,50 @@ mod tests {
             assert!(days_from_civil(year + 1, 1, 1) > days);
         }
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+    }
+
+    #[test]
+    fn rfc3339_timestamps() {
+        let noon = UNIX_EPOCH + Duration::from_secs(1_769_515_200);
+        for value in [
+            "2026-01-27T12:00:00Z",
+            " 2026-01-27t12:00:00z ",
+            "2026-01-27 12:00:00Z",
+            "2026-01-27T12:00:00+00:00",
+            "2026-01-27T07:00:00-05:00",
+            "2026-01-27T17:30:00+05:30",
+            "2026-01-27T12:00:00.000000000000Z",
+        ] {
+            assert_eq!(parse_rfc3339(value), Some(noon), "{value:?}");
+        }
+        assert_eq!(
+            parse_rfc3339("2026-01-27T12:00:00.123456789987Z"),
+            Some(noon + Duration::from_nanos(123_456_789))
+        );
+        assert_eq!(
+            parse_rfc3339("1969-12-31T23:59:59Z"),
+            UNIX_EPOCH.checked_sub(Duration::from_secs(1))
+        );
+        for value in [
+            "",
+            "2026-01-27",
+            "2026-01-27T12:00:00",
+            "2026-01-27T12:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-00-01T00:00:00Z",
+            "2026-02-29T00:00:00Z",
+            "2026-01-27T24:00:00Z",
+            "2026-01-27T12:00:00.Z",
+            "2026-01-27T12:00:00+5:00",
+            "2026-01-27T12:00:00+24:00",
+            "2026-01-27T12:00:00Zjunk",
+            "+2026-01-27T12:00:00Z",
+            "2026-01-27X12:00:00Z",
+            "２０２６-01-27T12:00:00Z",
+            "Tue, 27 Jan 2026 12:00:00 GMT",
+        ] {
+            assert_eq!(parse_rfc3339(value), None, "{value:?}");
+        }
     }
 
     #[test]

@@ -49,6 +49,19 @@ impl SharedRng {
     }
 }
 
+impl SharedRng {
+    /// Restarts the sequence (shared with the clones) from `seed`.
+    pub(crate) fn reseed(&self, seed: u64) {
+        self.state.store(seed, Ordering::Relaxed);
+    }
+
+    /// A number drawn uniformly from `[0, 1)`, with 53 random bits.
+    pub(crate) fn unit(&self) -> f64 {
+        const SCALE: f64 = 1.0 / (1u64 << 53) as f64;
+        (self.next_u64() >> 11) as f64 * SCALE
+    }
+}
+
 fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -69,6 +82,10 @@ mod tests {
             b.next_u64();
         }
         assert_eq!(a.duration_up_to(Duration::ZERO), Duration::ZERO);
+        for _ in 0..1000 {
+            let u = a.unit();
+            assert!((0.0..1.0).contains(&u));
+        }
         // SplitMix64 reference value for seed 0.
         assert_eq!(SharedRng::seeded(0).next_u64(), 0xE220_A839_7B1D_CDAF);
     }
