@@ -39,7 +39,10 @@ use crate::headers::{parse_protobuf_duration, ErrorHeaders};
 use crate::{ApiError, Retryability, Status};
 
 mod body;
+mod call_error;
 mod text;
+
+pub use call_error::{CallError, TransportKind};
 
 /// At most this many bytes of a body are read by default (64 KiB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;

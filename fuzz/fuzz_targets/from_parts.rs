@@ -21,9 +21,14 @@ fuzz_target!(|data: &[u8]| {
         .checked_add(Duration::from_secs(u64::from_le_bytes(clock) >> 20))
         .unwrap_or(UNIX_EPOCH);
 
-    let mut lines = rest.splitn(usize::from(head[10] % 8) * 2 + 1, |&b| b == b'\n');
-    let mut owned = Vec::new();
-    while let (Some(name), Some(value)) = (lines.next(), lines.next()) {
+    let count = usize::from(head[10] % 8);
+    let mut lines = rest.splitn(count * 2 + 1, |&b| b == b'\n');
+    let mut owned = Vec::with_capacity(count);
+    // Exactly `count` pairs: what follows them is the body (never read as a header name).
+    for _ in 0..count {
+        let (Some(name), Some(value)) = (lines.next(), lines.next()) else {
+            break;
+        };
         owned.push((
             String::from_utf8_lossy(name),
             String::from_utf8_lossy(value),
