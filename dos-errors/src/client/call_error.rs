@@ -309,12 +309,6 @@ impl ApiError for CallError {
             Repr::Transport(_) => None,
         }
     }
-
-    // The fixed message hides the failure's details: with `tracing`, a service answering
-    // with a transport failure logs its `Display` and `source()` chain.
-    fn __masked(&self) -> bool {
-        matches!(self.repr, Repr::Transport(_))
-    }
 }
 
 impl fmt::Display for CallError {

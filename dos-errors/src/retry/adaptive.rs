@@ -297,8 +297,6 @@ impl ClientThrottled {
     /// The public message.
     pub const MESSAGE: &'static str =
         "The request was not sent: the client is throttling requests while the service rejects most of them.";
-    /// The envelope an [`ErrorResponse`] made from it decodes.
-    const ENVELOPE: &'static [u8] = br#"{"error":{"message":"The request was not sent: the client is throttling requests while the service rejects most of them.","type":"client_throttled_error","code":503}}"#;
 }
 
 impl ApiError for ClientThrottled {
@@ -333,7 +331,15 @@ impl From<ClientThrottled> for ErrorResponse {
     /// [`Seed`](crate::client::BodyShape::Seed), no headers, no request id).
     fn from(_: ClientThrottled) -> Self {
         // No headers, so the clock is never read: any instant will do.
-        ErrorResponse::from_parts_at(503, &[], ClientThrottled::ENVELOPE, std::time::UNIX_EPOCH)
+        let envelope = ClientThrottled.to_json();
+        ErrorResponse::from_parts_at(503, &[], envelope.as_bytes(), std::time::UNIX_EPOCH)
+    }
+}
+
+impl From<ClientThrottled> for crate::client::CallError {
+    /// The [`ErrorResponse`] of the local error.
+    fn from(local: ClientThrottled) -> Self {
+        ErrorResponse::from(local).into()
     }
 }
 
