@@ -449,6 +449,98 @@ pub fn doc_url(base: &str, code: Option<&str>, error_type: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------
+// What a declared error is, packed
+// ---------------------------------------------------------------------------
+
+/// Everything about a declared error that is not a string, packed into one `u32`
+/// in the table a derive generates (the table's cost to the compiler grows with
+/// its number of fields). [`Traits::pack`] and [`Traits::unpack`] are the one
+/// definition of the layout, used by the derive and by the runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Traits {
+    /// Whether clients may retry.
+    pub retryability: Retryability,
+    /// The gRPC code.
+    pub grpc: GrpcCode,
+    /// The log level.
+    pub log: LogLevel,
+    /// The public message hides the error's own description.
+    pub masked: bool,
+    /// The message is a template filled from the fields.
+    pub interpolated: bool,
+    /// The message is the type's `Display`.
+    pub display: bool,
+    /// A field holds the `Retry-After`.
+    pub retry_after_from_field: bool,
+    /// A field holds the parameter at fault.
+    pub param_from_field: bool,
+    /// A field holds the field violations.
+    pub violations_from_field: bool,
+    /// The message's literal text needs no JSON escaping.
+    pub clean_text: bool,
+}
+
+impl Traits {
+    /// The traits as one number.
+    #[must_use]
+    pub const fn pack(self) -> u32 {
+        let retryability = match self.retryability {
+            Retryability::Fatal => 0,
+            Retryability::Transient => 1,
+            Retryability::Throttled => 2,
+        };
+        let log = match self.log {
+            LogLevel::Off => 0,
+            LogLevel::Debug => 1,
+            LogLevel::Info => 2,
+            LogLevel::Warn => 3,
+            LogLevel::Error => 4,
+        };
+        retryability
+            | (self.grpc as u32) << 2
+            | log << 7
+            | (self.masked as u32) << 10
+            | (self.interpolated as u32) << 11
+            | (self.display as u32) << 12
+            | (self.retry_after_from_field as u32) << 13
+            | (self.param_from_field as u32) << 14
+            | (self.violations_from_field as u32) << 15
+            | (self.clean_text as u32) << 16
+    }
+
+    /// The traits of a number made by [`pack`](Traits::pack); other numbers give
+    /// some valid traits, never a panic.
+    #[must_use]
+    pub const fn unpack(bits: u32) -> Traits {
+        Traits {
+            retryability: match bits & 0b11 {
+                1 => Retryability::Transient,
+                2 => Retryability::Throttled,
+                _ => Retryability::Fatal,
+            },
+            grpc: match GrpcCode::from_i32((bits >> 2 & 0b1_1111) as i32) {
+                Some(code) => code,
+                None => GrpcCode::Unknown,
+            },
+            log: match bits >> 7 & 0b111 {
+                1 => LogLevel::Debug,
+                2 => LogLevel::Info,
+                3 => LogLevel::Warn,
+                4 => LogLevel::Error,
+                _ => LogLevel::Off,
+            },
+            masked: bits >> 10 & 1 == 1,
+            interpolated: bits >> 11 & 1 == 1,
+            display: bits >> 12 & 1 == 1,
+            retry_after_from_field: bits >> 13 & 1 == 1,
+            param_from_field: bits >> 14 & 1 == 1,
+            violations_from_field: bits >> 15 & 1 == 1,
+            clean_text: bits >> 16 & 1 == 1,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
 // JSON
 // ---------------------------------------------------------------------------
 
@@ -879,6 +971,58 @@ fn placeholder<'a>(whole: &str, inner: &'a str) -> Result<Piece<'a>, TemplateErr
     Ok(Piece::Arg { name, spec })
 }
 
+/// Walks a template the derive has already checked, for the runtime: the literal
+/// text up to the next placeholder, then that placeholder's name. Nothing is
+/// validated again; it never panics on any input.
+#[derive(Debug, Clone)]
+pub struct Cursor<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Cursor<'a> {
+    /// A cursor at the start of `template`.
+    #[must_use]
+    pub const fn new(template: &'a str) -> Self {
+        Cursor { rest: template }
+    }
+
+    /// Calls `text` with each run of literal text up to the next placeholder (a
+    /// `{{` or `}}` as one brace), and returns that placeholder's name; `None` at
+    /// the end, all text written.
+    pub fn next_placeholder(&mut self, mut text: impl FnMut(&'a str)) -> Option<&'a str> {
+        loop {
+            let rest = self.rest;
+            let Some(at) = rest.bytes().position(|b| b == b'{' || b == b'}') else {
+                if !rest.is_empty() {
+                    text(rest);
+                }
+                self.rest = "";
+                return None;
+            };
+            if at > 0 {
+                text(&rest[..at]);
+            }
+            let after = &rest[at..];
+            if after.starts_with("{{") || after.starts_with("}}") {
+                text(&after[..1]);
+                self.rest = &after[2..];
+                continue;
+            }
+            if after.starts_with('}') {
+                // Not in a checked template: keep it as text.
+                text(&after[..1]);
+                self.rest = &after[1..];
+                continue;
+            }
+            let inner = &after[1..];
+            let end = inner.find('}').unwrap_or(inner.len());
+            self.rest = inner.get(end + 1..).unwrap_or("");
+            let name = inner[..end].split(':').next().unwrap_or_default().trim();
+            return Some(name.strip_prefix("r#").unwrap_or(name));
+        }
+    }
+}
+
 /// The names of the placeholders of a valid template, in order (a field used
 /// twice comes twice). Pieces that do not parse are skipped.
 pub fn placeholder_names(text: &str) -> impl Iterator<Item = &str> {
@@ -970,6 +1114,62 @@ mod tests {
             template("{a b}").next(),
             Some(Err(TemplateError::BadName(_)))
         ));
+    }
+
+    #[test]
+    fn traits_round_trip_through_their_number() {
+        for grpc in GrpcCode::ALL {
+            for (index, retryability) in [
+                Retryability::Fatal,
+                Retryability::Transient,
+                Retryability::Throttled,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let traits = Traits {
+                    retryability,
+                    grpc,
+                    log: [
+                        LogLevel::Off,
+                        LogLevel::Debug,
+                        LogLevel::Info,
+                        LogLevel::Warn,
+                        LogLevel::Error,
+                    ][index + 2],
+                    masked: index == 0,
+                    interpolated: index == 1,
+                    display: index == 2,
+                    retry_after_from_field: index != 0,
+                    param_from_field: index != 1,
+                    violations_from_field: index != 2,
+                    clean_text: grpc as u32 % 2 == 0,
+                };
+                assert_eq!(Traits::unpack(traits.pack()), traits);
+            }
+        }
+        let _ = Traits::unpack(u32::MAX);
+    }
+
+    #[test]
+    fn the_cursor_walks_text_and_placeholders() {
+        let mut cursor = Cursor::new("a {x} {{b}} {r#type:>3}! {0}");
+        let mut text = String::new();
+        let mut names = Vec::new();
+        while let Some(name) = cursor.next_placeholder(|piece| text.push_str(piece)) {
+            names.push(name);
+            text.push('|');
+        }
+        assert_eq!(text, "a | {b} |! |");
+        assert_eq!(names, ["x", "type", "0"]);
+        let mut odd = Cursor::new("}{unclosed");
+        let mut text = String::new();
+        assert_eq!(
+            odd.next_placeholder(|piece| text.push_str(piece)),
+            Some("unclosed")
+        );
+        assert_eq!(text, "}");
+        assert_eq!(odd.next_placeholder(|_| {}), None);
     }
 
     #[test]
