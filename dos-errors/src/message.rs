@@ -11,7 +11,8 @@ use crate::contract;
 /// The same pieces become the message as a `String`, the JSON-escaped message of
 /// every wire format, and — because interpolated values are told apart from the
 /// text around them — the metadata of Google's `ErrorInfo`, keyed by the names of
-/// the template's placeholders. A derived error writes its template this way; a
+/// the template's placeholders (by position, `"0"`, `"1"`…, for a hand-written
+/// `write_message`), each valued by the text its placeholder produced. A derived error writes its template this way; a
 /// hand-written one that overrides `write_message` gets the same benefits.
 ///
 /// Writing never fails. `MessageWriter` also implements [`fmt::Write`], so `write!`
@@ -41,24 +42,22 @@ pub struct MessageWriter<'a> {
 }
 
 /// What the pieces become.
-// The members and pairs targets serve the Google format and gRPC details.
-#[allow(dead_code)]
 enum Target<'a> {
     /// The message as text.
     Text(&'a mut String),
     /// The message as the inside of a JSON string.
     Json(&'a mut Vec<u8>),
     /// Only the interpolated values, as members `"name":"value"` of a JSON object
-    /// (without the braces), named by `names` in order (by position past its end).
+    /// (without the braces): see [`MessageWriter::json_members_into`].
     JsonMembers {
         out: &'a mut Vec<u8>,
-        names: contract::Template<'static>,
+        names: Names,
         count: usize,
     },
     /// Only the interpolated values, as `(name, value)` pairs.
     Pairs {
         out: &'a mut Vec<(String, String)>,
-        names: contract::Template<'static>,
+        names: Names,
     },
 }
 
@@ -76,7 +75,6 @@ impl fmt::Debug for MessageWriter<'_> {
     }
 }
 
-#[allow(dead_code)]
 impl<'a> MessageWriter<'a> {
     /// A writer appending the message as text.
     pub(crate) fn text_into(out: &'a mut String) -> Self {
@@ -94,12 +92,12 @@ impl<'a> MessageWriter<'a> {
 
     /// A writer appending only the interpolated values, as members `"name":"value"`
     /// of a JSON object (no braces, comma-separated), named after the placeholders
-    /// of `template`; values past its placeholders are named by their position.
+    /// of `template` (see [`Names`]): Google's `ErrorInfo.metadata`.
     pub(crate) fn json_members_into(out: &'a mut Vec<u8>, template: &'static str) -> Self {
         MessageWriter {
             target: Target::JsonMembers {
                 out,
-                names: contract::template(template),
+                names: Names::new(template),
                 count: 0,
             },
         }
@@ -111,7 +109,7 @@ impl<'a> MessageWriter<'a> {
         MessageWriter {
             target: Target::Pairs {
                 out,
-                names: contract::template(template),
+                names: Names::new(template),
             },
         }
     }
@@ -150,13 +148,16 @@ impl<'a> MessageWriter<'a> {
             Target::Text(out) => out.push_str(value),
             Target::Json(out) => contract::escape_into(out, value),
             Target::JsonMembers { out, names, count } => {
-                open_member(out, names, count);
-                contract::escape_into(out, value);
-                out.push(b'"');
+                if let Some(name) = names.next() {
+                    open_member(out, name, count);
+                    contract::escape_into(out, value);
+                    out.push(b'"');
+                }
             }
             Target::Pairs { out, names } => {
-                let name = next_name(names, out.len());
-                out.push((name, value.to_owned()));
+                if let Some(name) = names.next() {
+                    out.push((name.to_string(), value.to_owned()));
+                }
             }
         }
     }
@@ -173,15 +174,19 @@ impl<'a> MessageWriter<'a> {
                 let _ = fmt::Write::write_fmt(&mut crate::json::JsonStringWriter::new(out), args);
             }
             Target::JsonMembers { out, names, count } => {
-                open_member(out, names, count);
-                let _ = fmt::Write::write_fmt(&mut crate::json::JsonStringWriter::new(out), args);
-                out.push(b'"');
+                if let Some(name) = names.next() {
+                    open_member(out, name, count);
+                    let _ =
+                        fmt::Write::write_fmt(&mut crate::json::JsonStringWriter::new(out), args);
+                    out.push(b'"');
+                }
             }
             Target::Pairs { out, names } => {
-                let name = next_name(names, out.len());
-                let mut value = String::new();
-                let _ = fmt::Write::write_fmt(&mut value, args);
-                out.push((name, value));
+                if let Some(name) = names.next() {
+                    let mut value = String::new();
+                    let _ = fmt::Write::write_fmt(&mut value, args);
+                    out.push((name.to_string(), value));
+                }
             }
         }
     }
@@ -189,53 +194,112 @@ impl<'a> MessageWriter<'a> {
     /// An interpolated integer, in decimal (`negative` and its magnitude).
     pub(crate) fn arg_integer(&mut self, negative: bool, magnitude: u128) {
         let mut buffer = [0u8; 40];
-        let mut at = buffer.len();
-        let mut rest = magnitude;
-        loop {
-            at -= 1;
-            buffer[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        if negative {
-            at -= 1;
-            buffer[at] = b'-';
-        }
-        // Only ASCII digits and `-` were written.
-        let digits = core::str::from_utf8(&buffer[at..]).unwrap_or_default();
+        let digits = decimal(&mut buffer, negative, magnitude);
         match &mut self.target {
             Target::Json(out) => out.extend_from_slice(digits.as_bytes()),
             _ => self.arg_str(digits),
         }
     }
+
+    /// A value of the message's metadata that its text does not show (it is
+    /// already in the text, or there is no template to name it): nothing for the
+    /// text and JSON targets, a member or pair named `name` for the others. A
+    /// decoded response uses it to give back the metadata it received, a catalogue
+    /// example to name its placeholders.
+    pub(crate) fn metadata_entry(&mut self, name: &str, value: &str) {
+        match &mut self.target {
+            Target::Text(_) | Target::Json(_) => {}
+            Target::JsonMembers { out, count, .. } => {
+                open_member(out, Name::Given(name), count);
+                contract::escape_into(out, value);
+                out.push(b'"');
+            }
+            Target::Pairs { out, .. } => out.push((name.to_owned(), value.to_owned())),
+        }
+    }
+}
+
+/// Names the interpolated values of a message after the placeholders of its
+/// template, in order; values past its placeholders (a hand-written
+/// `write_message`, which has no template) are named by their position, `"0"` for
+/// the first. A value whose placeholder's name came earlier (`{x} or {x:?}`) is
+/// left out: the first stands for the field, and names stay unique.
+struct Names {
+    template: &'static str,
+    /// How many values have been named so far.
+    seen: usize,
+}
+
+/// The name of a member.
+#[derive(Clone, Copy)]
+enum Name<'a> {
+    Given(&'a str),
+    Position(usize),
+}
+
+impl fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Name::Given(name) => f.write_str(name),
+            Name::Position(position) => write!(f, "{position}"),
+        }
+    }
+}
+
+impl Names {
+    fn new(template: &'static str) -> Self {
+        Names { template, seen: 0 }
+    }
+
+    /// The name of the next value, `None` when it is left out.
+    fn next(&mut self) -> Option<Name<'static>> {
+        let position = self.seen;
+        self.seen += 1;
+        let placeholders = || contract::placeholder_names(self.template);
+        match placeholders().nth(position) {
+            None => Some(Name::Position(position)),
+            Some(name) if placeholders().take(position).any(|earlier| earlier == name) => None,
+            Some(name) => Some(Name::Given(name)),
+        }
+    }
 }
 
 /// Starts the member of the next value: `,"name":"`.
-fn open_member(out: &mut Vec<u8>, names: &mut contract::Template<'static>, count: &mut usize) {
+fn open_member(out: &mut Vec<u8>, name: Name<'_>, count: &mut usize) {
     if *count > 0 {
         out.push(b',');
     }
     out.push(b'"');
-    match next_placeholder(names) {
-        Some(name) => contract::escape_into(out, name),
-        None => contract::escape_into(out, &count.to_string()),
+    match name {
+        Name::Given(name) => contract::escape_into(out, name),
+        Name::Position(position) => {
+            let mut buffer = [0u8; 40];
+            out.extend_from_slice(decimal(&mut buffer, false, position as u128).as_bytes());
+        }
     }
     out.extend_from_slice(b"\":\"");
     *count += 1;
 }
 
-/// The name of the next value: its placeholder's, or its position.
-fn next_name(names: &mut contract::Template<'static>, position: usize) -> String {
-    next_placeholder(names).map_or_else(|| position.to_string(), str::to_owned)
-}
-
-fn next_placeholder(names: &mut contract::Template<'static>) -> Option<&'static str> {
-    names.find_map(|piece| match piece {
-        Ok(contract::Piece::Arg { name, .. }) => Some(name),
-        _ => None,
-    })
+/// The decimal digits of `magnitude`, after a `-` when `negative`, written at the
+/// end of `buffer` (40 bytes hold any `u128`).
+fn decimal(buffer: &mut [u8; 40], negative: bool, magnitude: u128) -> &str {
+    let mut at = buffer.len();
+    let mut rest = magnitude;
+    loop {
+        at -= 1;
+        buffer[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if negative {
+        at -= 1;
+        buffer[at] = b'-';
+    }
+    // Only ASCII digits and `-` were written.
+    core::str::from_utf8(&buffer[at..]).unwrap_or_default()
 }
 
 impl fmt::Write for MessageWriter<'_> {
