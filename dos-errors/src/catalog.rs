@@ -80,7 +80,10 @@ pub trait ApiErrorCatalog {
 
 /// The first of `specs` that `error` is: same status, and the same code when the
 /// error carries one (a Google `reason`, which is the code else the type, also
-/// matches a spec without code by its type); else the same type.
+/// matches a spec without code by its type); else the same type, a spec without
+/// code first (a format that carries codes would have shown it). Formats that carry
+/// no code (the envelope, Anthropic's) cannot tell apart errors of the same status
+/// and type: the first without code, else the first, is the answer.
 ///
 /// ```
 /// use dos_errors::catalog::{self, ApiErrorCatalog};
@@ -110,7 +113,13 @@ pub fn find<'a, E: ApiError + ?Sized>(specs: &'a [ErrorSpec], error: &E) -> Opti
             .clone()
             .find(|spec| spec.code == Some(code))
             .or_else(|| candidates.find(|spec| spec.code.is_none() && spec.error_type == code)),
-        None => candidates.find(|spec| spec.error_type == error.error_type()),
+        None => {
+            let error_type = error.error_type();
+            candidates
+                .clone()
+                .find(|spec| spec.code.is_none() && spec.error_type == error_type)
+                .or_else(|| candidates.find(|spec| spec.error_type == error_type))
+        }
     }
 }
 

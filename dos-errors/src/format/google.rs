@@ -219,6 +219,130 @@ pub(crate) fn details<E: ApiError + ?Sized>(error: &E) -> GoogleDetails<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Format;
+
+    #[derive(Debug, crate::ApiError)]
+    #[api_error(
+        crate = "crate",
+        docs = "https://docs.example.com/e",
+        domain = "example.com"
+    )]
+    enum Sample {
+        #[api_error(status = 429, code = "slow_down", message = "{n:>3} and {n:x}, {who}")]
+        Interpolated {
+            n: u8,
+            who: String,
+            #[api_error(retry_after)]
+            wait: Duration,
+        },
+        #[api_error(status = 400, param = "model", message = "Bad \"model\"")]
+        LoneParam,
+        #[api_error(status = 400, message = "Bad fields")]
+        Violations {
+            #[api_error(violations)]
+            violations: Vec<FieldViolation>,
+        },
+        #[api_error(status = 500)]
+        Masked(String),
+    }
+
+    /// The details as the JSON writer wrote them, read back with serde_json.
+    fn details_of_json(error: &Sample) -> serde_json::Value {
+        let body: serde_json::Value =
+            serde_json::from_str(&error.to_json_as(Format::Google)).unwrap();
+        body["error"]["details"].clone()
+    }
+
+    /// The same details built from [`details`].
+    fn details_as_json(details: &GoogleDetails<'_>) -> serde_json::Value {
+        let mut error_info = serde_json::json!({
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": details.reason,
+        });
+        if let Some(domain) = details.domain {
+            error_info["domain"] = domain.into();
+        }
+        if !details.metadata.is_empty() {
+            let metadata: serde_json::Map<String, serde_json::Value> = details
+                .metadata
+                .iter()
+                .map(|(name, value)| (name.clone(), value.as_str().into()))
+                .collect();
+            error_info["metadata"] = metadata.into();
+        }
+        let mut all = vec![error_info];
+        if let Some(delay) = details.retry_delay {
+            let mut text = Vec::new();
+            protobuf_duration_into(&mut text, delay);
+            all.push(serde_json::json!({
+                "@type": "type.googleapis.com/google.rpc.RetryInfo",
+                "retryDelay": String::from_utf8(text).unwrap(),
+            }));
+        }
+        if !details.field_violations.is_empty() {
+            let violations: Vec<_> = details
+                .field_violations
+                .iter()
+                .map(|v| serde_json::json!({"field": v.field(), "description": v.description()}))
+                .collect();
+            all.push(serde_json::json!({
+                "@type": "type.googleapis.com/google.rpc.BadRequest",
+                "fieldViolations": violations,
+            }));
+        }
+        if let Some((description, url)) = &details.help {
+            all.push(serde_json::json!({
+                "@type": "type.googleapis.com/google.rpc.Help",
+                "links": [{"description": description, "url": url}],
+            }));
+        }
+        serde_json::Value::Array(all)
+    }
+
+    #[test]
+    fn details_for_grpc_are_the_google_json_details() {
+        let errors = [
+            Sample::Interpolated {
+                n: 10,
+                who: "me \"too\"".into(),
+                wait: Duration::from_millis(2500),
+            },
+            Sample::LoneParam,
+            Sample::Violations {
+                violations: vec![
+                    FieldViolation::new("a[0]", "x"),
+                    FieldViolation::new("b", "y"),
+                ],
+            },
+            Sample::Masked("secret".into()),
+        ];
+        for error in &errors {
+            let details = details(error);
+            assert_eq!(
+                details_as_json(&details),
+                details_of_json(error),
+                "{error:?}"
+            );
+        }
+        let interpolated = details(&errors[0]);
+        assert_eq!(
+            interpolated.metadata,
+            [
+                ("n".to_owned(), " 10".to_owned()),
+                ("who".to_owned(), "me \"too\"".to_owned())
+            ]
+        );
+        assert_eq!(interpolated.reason, "SLOW_DOWN");
+        assert!(matches!(
+            details(&errors[1]).field_violations,
+            Cow::Owned(_)
+        ));
+        assert!(matches!(
+            details(&errors[2]).field_violations,
+            Cow::Borrowed(_)
+        ));
+        assert!(details(&errors[3]).metadata.is_empty());
+    }
 
     fn duration(delay: Duration) -> String {
         let mut out = Vec::new();
