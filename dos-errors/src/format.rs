@@ -8,8 +8,9 @@
 
 use core::fmt;
 use core::ops::Range;
+use std::borrow::Cow;
 
-use crate::{contract, ApiError, MessageWriter};
+use crate::{contract, ApiError, ErrorSpec, MessageWriter};
 
 mod google;
 pub(crate) mod pointer;
@@ -210,10 +211,10 @@ pub(crate) fn write<E: ApiError + ?Sized>(
 ) {
     match format {
         Format::Envelope => write_envelope(error, out),
-        Format::OpenAi => write_openai(error, out),
-        Format::Anthropic => write_anthropic(error, request_id, out),
-        Format::Problem => problem::write(error, out),
-        Format::Google => google::write(error, out),
+        Format::OpenAi => write_openai(&Members::of(error), out),
+        Format::Anthropic => write_anthropic(&Members::of(error), request_id, out),
+        Format::Problem => problem::write(&Members::of(error), out),
+        Format::Google => google::write(&Members::of(error), out),
     }
 }
 
@@ -226,29 +227,39 @@ fn write_envelope<E: ApiError + ?Sized>(error: &E, out: &mut Vec<u8>) {
         }
     }
     raw(out, contract::ENVELOPE_HEAD);
-    message(error, out);
+    error.write_message(&mut MessageWriter::json_into(out));
     contract::write_envelope_tail(out, error.error_type(), error.status().as_u16());
 }
 
 /// OpenAI's: `{"error":{"message":…,"type":…,"param":…,"code":…}}`.
-fn write_openai<E: ApiError + ?Sized>(error: &E, out: &mut Vec<u8>) {
+fn write_openai<E: ApiError + ?Sized>(members: &Members<'_, E>, out: &mut Vec<u8>) {
     raw(out, r#"{"error":{"message":""#);
-    message(error, out);
+    members.message(out);
     raw(out, r#"","type":"#);
-    string(out, error.error_type());
+    members.declared_string(out, members.error_type);
     raw(out, r#","param":"#);
-    string_or_null(out, error.param().as_deref());
+    match members.error.param() {
+        Some(param) => string(out, &param),
+        None => raw(out, "null"),
+    }
     raw(out, r#","code":"#);
-    string_or_null(out, error.error_code());
+    match members.code {
+        Some(code) => members.declared_string(out, code),
+        None => raw(out, "null"),
+    }
     raw(out, "}}");
 }
 
 /// Anthropic's: `{"type":"error","error":{"type":…,"message":…},"request_id":…}`.
-fn write_anthropic<E: ApiError + ?Sized>(error: &E, request_id: Option<&str>, out: &mut Vec<u8>) {
+fn write_anthropic<E: ApiError + ?Sized>(
+    members: &Members<'_, E>,
+    request_id: Option<&str>,
+    out: &mut Vec<u8>,
+) {
     raw(out, r#"{"type":"error","error":{"type":"#);
-    string(out, error.error_type());
+    members.declared_string(out, members.error_type);
     raw(out, r#","message":""#);
-    message(error, out);
+    members.message(out);
     raw(out, "\"}");
     if let Some(id) = request_id {
         raw(out, r#","request_id":"#);
@@ -259,8 +270,104 @@ fn write_anthropic<E: ApiError + ?Sized>(error: &E, request_id: Option<&str>, ou
 
 // ---- Pieces shared by the writers ---------------------------------------------------
 
-/// Appends `text` as it is (JSON punctuation and member names).
+/// What the formats write of an error, read once.
+///
+/// A declared error (one with a [spec](ApiError::spec)) answers its status, type,
+/// code, documentation link and gRPC code from its declaration: strings the derive checked to need no
+/// JSON escaping (lower snake case names, a URL without quotes or backslashes), so
+/// they are copied. A static message was escaped when the derive expanded: it is
+/// copied out of the spec's envelope.
+struct Members<'a, E: ?Sized> {
+    error: &'a E,
+    spec: Option<&'static ErrorSpec>,
+    status: u16,
+    error_type: &'a str,
+    code: Option<&'a str>,
+}
+
+impl<'a, E: ApiError + ?Sized> Members<'a, E> {
+    #[inline]
+    fn of(error: &'a E) -> Self {
+        match error.spec() {
+            Some(spec) => Members {
+                error,
+                spec: Some(spec),
+                status: spec.status.as_u16(),
+                error_type: spec.error_type,
+                code: spec.code,
+            },
+            None => Members {
+                error,
+                spec: None,
+                status: error.status().as_u16(),
+                error_type: error.error_type(),
+                code: error.error_code(),
+            },
+        }
+    }
+
+    /// Appends `text`, one of the type, the code or the documentation link, as a
+    /// JSON string: copied when it comes from a declaration, else escaped.
+    #[inline(always)]
+    fn declared_string(&self, out: &mut Vec<u8>, text: &str) {
+        if self.spec.is_some() {
+            out.push(b'"');
+            raw(out, text);
+            out.push(b'"');
+        } else {
+            string(out, text);
+        }
+    }
+
+    /// The documentation link.
+    #[inline]
+    fn doc_url(&self) -> Option<Cow<'a, str>> {
+        match self.spec {
+            Some(spec) => spec.doc_url.map(Cow::Borrowed),
+            None => self.error.doc_url(),
+        }
+    }
+
+    /// Appends the escaped message (the inside of its JSON string) and returns
+    /// where it is in `out`, for writers that repeat it.
+    #[inline]
+    fn message(&self, out: &mut Vec<u8>) -> Range<usize> {
+        let start = out.len();
+        match self.spec.and_then(escaped_static_message) {
+            Some(escaped) => raw(out, escaped),
+            None => self.error.write_message(&mut MessageWriter::json_into(out)),
+        }
+        start..out.len()
+    }
+}
+
+/// The escaped message of a declared error whose message is static: the part of
+/// the envelope the derive prepared (`envelope_json`, empty for other messages)
+/// between its head and `","type":"…`. The type needs no escaping, so where that
+/// part ends is known; the bytes there are checked all the same.
 #[inline]
+fn escaped_static_message(spec: &ErrorSpec) -> Option<&'static str> {
+    let json = spec.envelope_json;
+    let status_digits = match spec.status.as_u16() {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        _ => 4,
+    };
+    let tail = contract::ENVELOPE_TYPE.len()
+        + spec.error_type.len()
+        + contract::ENVELOPE_CODE.len()
+        + status_digits
+        + contract::ENVELOPE_END.len();
+    let end = json.len().checked_sub(tail)?;
+    let delimited = json.starts_with(contract::ENVELOPE_HEAD)
+        && json.as_bytes()[end..].starts_with(contract::ENVELOPE_TYPE.as_bytes());
+    json.get(contract::ENVELOPE_HEAD.len()..end)
+        .filter(|_| delimited)
+}
+
+/// Appends `text` as it is (JSON punctuation and member names).
+#[inline(always)]
 fn raw(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(text.as_bytes());
 }
@@ -273,22 +380,15 @@ fn string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
-/// Appends `text` as a JSON string, or `null`.
-#[inline]
-fn string_or_null(out: &mut Vec<u8>, text: Option<&str>) {
-    match text {
-        Some(text) => string(out, text),
-        None => raw(out, "null"),
+/// Appends an HTTP status (three digits).
+#[inline(always)]
+fn push_status(out: &mut Vec<u8>, status: u16) {
+    if (100..1000).contains(&status) {
+        let digit = |value: u16| b'0' + (value % 10) as u8;
+        out.extend_from_slice(&[digit(status / 100), digit(status / 10), digit(status)]);
+    } else {
+        contract::push_decimal(out, status);
     }
-}
-
-/// Appends the escaped message (the inside of its JSON string) and returns where
-/// it is in `out`, for writers that repeat it.
-#[inline]
-fn message<E: ApiError + ?Sized>(error: &E, out: &mut Vec<u8>) -> Range<usize> {
-    let start = out.len();
-    error.write_message(&mut MessageWriter::json_into(out));
-    start..out.len()
 }
 
 /// Appends `value` in decimal.

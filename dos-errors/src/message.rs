@@ -195,9 +195,20 @@ impl<'a> MessageWriter<'a> {
     pub(crate) fn arg_integer(&mut self, negative: bool, magnitude: u128) {
         let mut buffer = [0u8; 40];
         let digits = decimal(&mut buffer, negative, magnitude);
+        // Digits need no JSON escaping.
         match &mut self.target {
-            Target::Json(out) => out.extend_from_slice(digits.as_bytes()),
-            _ => self.arg_str(digits),
+            Target::Json(out) => out.extend_from_slice(digits),
+            Target::JsonMembers { out, names, count } => {
+                if let Some(name) = names.next() {
+                    open_member(out, name, count);
+                    out.extend_from_slice(digits);
+                    out.push(b'"');
+                }
+            }
+            Target::Text(_) | Target::Pairs { .. } => {
+                // Only ASCII digits and `-` were written.
+                self.arg_str(core::str::from_utf8(digits).unwrap_or_default());
+            }
         }
     }
 
@@ -226,9 +237,18 @@ impl<'a> MessageWriter<'a> {
 /// left out: the first stands for the field, and names stay unique.
 struct Names {
     template: &'static str,
+    /// The part of the template after the placeholders named so far.
+    rest: &'static str,
     /// How many values have been named so far.
-    seen: usize,
+    position: usize,
+    /// The placeholders' names so far (the first [`REMEMBERED`]), to tell a
+    /// repeated name without reading the template again.
+    earlier: [&'static str; REMEMBERED],
 }
+
+/// How many placeholder names [`Names`] remembers; past them, it reads the
+/// template again to tell repeats.
+const REMEMBERED: usize = 8;
 
 /// The name of a member.
 #[derive(Clone, Copy)]
@@ -248,19 +268,51 @@ impl fmt::Display for Name<'_> {
 
 impl Names {
     fn new(template: &'static str) -> Self {
-        Names { template, seen: 0 }
+        Names {
+            template,
+            rest: template,
+            position: 0,
+            earlier: [""; REMEMBERED],
+        }
     }
 
     /// The name of the next value, `None` when it is left out.
     fn next(&mut self) -> Option<Name<'static>> {
-        let position = self.seen;
-        self.seen += 1;
-        let placeholders = || contract::placeholder_names(self.template);
-        match placeholders().nth(position) {
-            None => Some(Name::Position(position)),
-            Some(name) if placeholders().take(position).any(|earlier| earlier == name) => None,
-            Some(name) => Some(Name::Given(name)),
+        let position = self.position;
+        self.position += 1;
+        let Some(name) = next_placeholder(&mut self.rest) else {
+            return Some(Name::Position(position));
+        };
+        let repeated = match self.earlier.get_mut(position) {
+            Some(slot) => {
+                *slot = name;
+                self.earlier[..position].contains(&name)
+            }
+            None => contract::placeholder_names(self.template)
+                .take(position)
+                .any(|earlier| earlier == name),
+        };
+        (!repeated).then_some(Name::Given(name))
+    }
+}
+
+/// The name of the next placeholder of a valid template (one the derive
+/// accepted), and `rest` moved past it: the names
+/// [`contract::placeholder_names`] reads, found with a byte scan instead of a
+/// full parse, because Google's format names values on every response.
+fn next_placeholder<'t>(rest: &mut &'t str) -> Option<&'t str> {
+    loop {
+        let open = rest.find('{')?;
+        let after = &rest[open + 1..];
+        if let Some(escaped) = after.strip_prefix('{') {
+            *rest = escaped;
+            continue;
         }
+        let close = after.find('}').unwrap_or(after.len());
+        let inside = &after[..close];
+        *rest = after.get(close + 1..).unwrap_or("");
+        let name = inside.split(':').next().unwrap_or_default().trim();
+        return Some(name.strip_prefix("r#").unwrap_or(name));
     }
 }
 
@@ -274,7 +326,7 @@ fn open_member(out: &mut Vec<u8>, name: Name<'_>, count: &mut usize) {
         Name::Given(name) => contract::escape_into(out, name),
         Name::Position(position) => {
             let mut buffer = [0u8; 40];
-            out.extend_from_slice(decimal(&mut buffer, false, position as u128).as_bytes());
+            out.extend_from_slice(decimal(&mut buffer, false, position as u128));
         }
     }
     out.extend_from_slice(b"\":\"");
@@ -282,24 +334,36 @@ fn open_member(out: &mut Vec<u8>, name: Name<'_>, count: &mut usize) {
 }
 
 /// The decimal digits of `magnitude`, after a `-` when `negative`, written at the
-/// end of `buffer` (40 bytes hold any `u128`).
-fn decimal(buffer: &mut [u8; 40], negative: bool, magnitude: u128) -> &str {
+/// end of `buffer` (40 bytes hold any `u128`): ASCII.
+fn decimal(buffer: &mut [u8; 40], negative: bool, magnitude: u128) -> &[u8] {
     let mut at = buffer.len();
-    let mut rest = magnitude;
-    loop {
-        at -= 1;
-        buffer[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
+    // 128-bit division is a library call: most values fit 64 bits.
+    match u64::try_from(magnitude) {
+        Ok(mut rest) => loop {
+            at -= 1;
+            buffer[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut rest = magnitude;
+            loop {
+                at -= 1;
+                buffer[at] = b'0' + (rest % 10) as u8;
+                rest /= 10;
+                if rest == 0 {
+                    break;
+                }
+            }
         }
     }
     if negative {
         at -= 1;
         buffer[at] = b'-';
     }
-    // Only ASCII digits and `-` were written.
-    core::str::from_utf8(&buffer[at..]).unwrap_or_default()
+    &buffer[at..]
 }
 
 impl fmt::Write for MessageWriter<'_> {
@@ -317,4 +381,64 @@ pub fn message_of<E: crate::ApiError + ?Sized>(error: &E) -> std::borrow::Cow<'s
     let mut text = String::new();
     error.write_message(&mut MessageWriter::text_into(&mut text));
     std::borrow::Cow::Owned(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byte_scan_finds_the_placeholders_the_contract_reads() {
+        for template in [
+            "",
+            "no placeholders }} {{",
+            "{a} and {b:>5} {{c}} {r#type:?} { d } {0}",
+            "{{{x}}}",
+            "{x:{{}",
+            "{x:#010.3e}{y}",
+            "{unclosed",
+            "é{é}€{€:x}",
+        ] {
+            let mut rest = template;
+            let scanned: Vec<&str> = std::iter::from_fn(|| next_placeholder(&mut rest)).collect();
+            let parsed: Vec<&str> = contract::placeholder_names(template).collect();
+            if contract::template(template).all(|piece| piece.is_ok()) {
+                assert_eq!(scanned, parsed, "{template:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn repeated_names_are_left_out_past_the_remembered_ones() {
+        let template = "{a}{b}{c}{d}{e}{f}{g}{h}{i}{j}{a}{j}{k}";
+        let mut out = Vec::new();
+        let mut writer = MessageWriter::json_members_into(&mut out, template);
+        for value in [
+            "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14",
+        ] {
+            writer.arg_str(value);
+        }
+        assert_eq!(writer.count(), 12);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#""a":"1","b":"2","c":"3","d":"4","e":"5","f":"6","g":"7","h":"8","i":"9","j":"10","k":"13","13":"14""#
+        );
+    }
+
+    #[test]
+    fn integers_of_any_width() {
+        for (negative, magnitude, expected) in [
+            (false, 0, "0"),
+            (true, 7, "-7"),
+            (false, u128::from(u64::MAX), "18446744073709551615"),
+            (false, u128::from(u64::MAX) + 1, "18446744073709551616"),
+            (true, u128::MAX, "-340282366920938463463374607431768211455"),
+        ] {
+            let mut buffer = [0u8; 40];
+            assert_eq!(
+                decimal(&mut buffer, negative, magnitude),
+                expected.as_bytes()
+            );
+        }
+    }
 }

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::time::Duration;
 
-use super::{message, push_u64, raw, string};
+use super::{push_status, push_u64, raw, string, Members};
 use crate::{contract, ApiError, FieldViolation, MessageWriter};
 
 /// The `@type` prefix of every detail.
@@ -24,18 +24,30 @@ macro_rules! detail_type {
 pub(crate) const HELP_DESCRIPTION: &str = "Documentation of ";
 
 /// Appends the Google error of `error`.
-pub(super) fn write<E: ApiError + ?Sized>(error: &E, out: &mut Vec<u8>) {
+pub(super) fn write<E: ApiError + ?Sized>(members: &Members<'_, E>, out: &mut Vec<u8>) {
+    let error = members.error;
     raw(out, r#"{"error":{"code":"#);
-    contract::push_decimal(out, error.status().as_u16());
+    push_status(out, members.status);
     raw(out, r#","message":""#);
-    let message = message(error, out);
-    raw(out, r#"","status":"#);
-    string(out, error.grpc_code().as_str());
-    raw(out, r#","details":["#);
+    let message = members.message(out);
+    raw(out, r#"","status":""#);
+    let grpc_code = match members.spec {
+        Some(spec) => spec.grpc_code,
+        None => error.grpc_code(),
+    };
+    // gRPC names need no escaping.
+    raw(out, grpc_code.as_str());
+    raw(out, r#"","details":["#);
 
     raw(out, detail_type!("ErrorInfo"));
     raw(out, r#","reason":""#);
-    upper_case_into(out, reason(error));
+    let reason = members.code.unwrap_or(members.error_type);
+    if members.spec.is_some() {
+        // A declared code or type: lower snake case ASCII.
+        out.extend(reason.bytes().map(|byte| byte.to_ascii_uppercase()));
+    } else {
+        upper_case_into(out, reason);
+    }
     out.push(b'"');
     if let Some(domain) = error.domain() {
         raw(out, r#","domain":"#);
@@ -93,14 +105,19 @@ pub(super) fn write<E: ApiError + ?Sized>(error: &E, out: &mut Vec<u8>) {
         raw(out, "]}");
     }
 
-    if let Some(url) = error.doc_url() {
+    if let Some(url) = members.doc_url() {
         raw(out, ",");
         raw(out, detail_type!("Help"));
-        raw(out, r#","links":[{"description":""#);
+        raw(out, r#","links":[{"description":"#);
+        out.push(b'"');
         raw(out, HELP_DESCRIPTION);
-        contract::escape_into(out, reason(error));
+        if members.spec.is_some() {
+            raw(out, reason);
+        } else {
+            contract::escape_into(out, reason);
+        }
         raw(out, r#"","url":"#);
-        string(out, &url);
+        members.declared_string(out, &url);
         raw(out, "}]}");
     }
     raw(out, "]}}");
@@ -243,7 +260,7 @@ mod tests {
             violations: Vec<FieldViolation>,
         },
         #[api_error(status = 500)]
-        Masked(String),
+        Masked(#[allow(dead_code)] String),
     }
 
     /// The details as the JSON writer wrote them, read back with serde_json.
