@@ -235,19 +235,21 @@ fn write_envelope<E: ApiError + ?Sized>(error: &E, out: &mut Vec<u8>) {
 fn write_openai<E: ApiError + ?Sized>(members: &Members<'_, E>, out: &mut Vec<u8>) {
     raw(out, r#"{"error":{"message":""#);
     members.message(out);
-    raw(out, r#"","type":"#);
-    members.declared_string(out, members.error_type);
-    raw(out, r#","param":"#);
+    raw(out, r#"","type":""#);
+    members.declared_text(out, members.error_type);
+    raw(out, r#"","param":"#);
     match members.error.param() {
         Some(param) => string(out, &param),
         None => raw(out, "null"),
     }
-    raw(out, r#","code":"#);
     match members.code {
-        Some(code) => members.declared_string(out, code),
-        None => raw(out, "null"),
+        Some(code) => {
+            raw(out, r#","code":""#);
+            members.declared_text(out, code);
+            raw(out, "\"}}");
+        }
+        None => raw(out, r#","code":null}}"#),
     }
-    raw(out, "}}");
 }
 
 /// Anthropic's: `{"type":"error","error":{"type":…,"message":…},"request_id":…}`.
@@ -256,9 +258,9 @@ fn write_anthropic<E: ApiError + ?Sized>(
     request_id: Option<&str>,
     out: &mut Vec<u8>,
 ) {
-    raw(out, r#"{"type":"error","error":{"type":"#);
-    members.declared_string(out, members.error_type);
-    raw(out, r#","message":""#);
+    raw(out, r#"{"type":"error","error":{"type":""#);
+    members.declared_text(out, members.error_type);
+    raw(out, r#"","message":""#);
     members.message(out);
     raw(out, "\"}");
     if let Some(id) = request_id {
@@ -306,16 +308,15 @@ impl<'a, E: ApiError + ?Sized> Members<'a, E> {
         }
     }
 
-    /// Appends `text`, one of the type, the code or the documentation link, as a
-    /// JSON string: copied when it comes from a declaration, else escaped.
+    /// Appends `text`, one of the type, the code or the documentation link, as
+    /// the inside of a JSON string: copied when it comes from a declaration, else
+    /// escaped.
     #[inline(always)]
-    fn declared_string(&self, out: &mut Vec<u8>, text: &str) {
+    fn declared_text(&self, out: &mut Vec<u8>, text: &str) {
         if self.spec.is_some() {
-            out.push(b'"');
             raw(out, text);
-            out.push(b'"');
         } else {
-            string(out, text);
+            contract::escape_into(out, text);
         }
     }
 

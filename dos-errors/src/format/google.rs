@@ -108,17 +108,12 @@ pub(super) fn write<E: ApiError + ?Sized>(members: &Members<'_, E>, out: &mut Ve
     if let Some(url) = members.doc_url() {
         raw(out, ",");
         raw(out, detail_type!("Help"));
-        raw(out, r#","links":[{"description":"#);
-        out.push(b'"');
+        raw(out, r#","links":[{"description":""#);
         raw(out, HELP_DESCRIPTION);
-        if members.spec.is_some() {
-            raw(out, reason);
-        } else {
-            contract::escape_into(out, reason);
-        }
-        raw(out, r#"","url":"#);
-        members.declared_string(out, &url);
-        raw(out, "}]}");
+        members.declared_text(out, reason);
+        raw(out, r#"","url":""#);
+        members.declared_text(out, &url);
+        raw(out, "\"}]}");
     }
     raw(out, "]}}");
 }
