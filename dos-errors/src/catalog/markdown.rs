@@ -46,7 +46,7 @@ pub fn error_codes_page(title: &str, specs: &[ErrorSpec]) -> String {
 /// Renders the page titled `title` for `specs`, statuses in ascending order, for
 /// errors sent in `format`: the "Error Response Format" section describes that
 /// format, and each status's example is written in it (placeholders shown as
-/// written, see [`example_json_in`](super::example_json_in)).
+/// written, see [`example_json_in`]).
 ///
 /// ```
 /// use dos_errors::catalog::{markdown, ApiErrorCatalog};

@@ -117,7 +117,7 @@ pub fn responses(specs: &[ErrorSpec]) -> BTreeMap<String, RefOr<Response>> {
 /// The OpenAPI responses of a catalogue whose errors are sent in `format`: one
 /// per status, in ascending order, each with the format's body [`schema`] under
 /// its content type, an example per error in that format (placeholders shown as
-/// written, see [`example_json_in`](super::example_json_in)), and a `Retry-After`
+/// written, see [`example_json_in`]), and a `Retry-After`
 /// header where an error of the status [documents one](ErrorSpec::documents_retry_after).
 /// With `negotiate`, the service also answers in [`Format::Problem`] to clients
 /// that accept `application/problem+json`, and each response describes that media
