@@ -202,16 +202,18 @@ impl DecodeOptions {
 ///   default.
 ///
 /// Written back in any [`Format`](crate::Format) ([`ApiError::write_as`]), a
-/// response gives the body it was decoded from when that body was written in the
-/// same format (messages and fields that needed no cleaning, see below), Google's
-/// metadata included — what a proxy needs to pass errors on.
+/// response gives the body it was decoded from when this crate wrote that body in
+/// the same format — Google's metadata included, Anthropic's `request_id` left to
+/// the integrations — as long as its texts needed no cleaning (see below) and its
+/// field paths are plain (`a.b[0]`): what a proxy needs to pass errors on.
 ///
 /// Messages are cleaned for logs and terminals: invalid UTF-8 is replaced, line
 /// breaks and other whitespace runs become one space, other control characters and
 /// bidirectional-text overrides are removed, and the result is cut on a character
 /// boundary to the message limit (8 KiB by default). Every other text taken from
 /// the body is cleaned the same way and cut to [`MAX_FIELD_BYTES`] (descriptions of
-/// violations to the message limit).
+/// violations to the message limit); a documentation link longer than 2 KiB is
+/// dropped rather than cut.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ErrorResponse {
     // Boxed so that `Result<T, ErrorResponse>` stays one pointer wide.
