@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use super::{push_status, push_u64, raw, string, Members};
-use crate::{contract, ApiError, FieldViolation, MessageWriter};
+use crate::{contract, ApiError, ErrorSpec, FieldViolation, MessageWriter};
 
 /// The `@type` prefix of every detail.
 macro_rules! detail_type {
@@ -21,7 +21,7 @@ macro_rules! detail_type {
 
 /// What a `Help` link to the documentation of an error says, before the error's
 /// code (else its type).
-pub(crate) const HELP_DESCRIPTION: &str = "Documentation of ";
+const HELP_DESCRIPTION: &str = "Documentation of ";
 
 /// Appends the Google error of `error`.
 pub(super) fn write<E: ApiError + ?Sized>(members: &Members<'_, E>, out: &mut Vec<u8>) {
@@ -53,12 +53,12 @@ pub(super) fn write<E: ApiError + ?Sized>(members: &Members<'_, E>, out: &mut Ve
         raw(out, r#","domain":"#);
         string(out, domain);
     }
-    if let Some(template) = metadata_template(error) {
+    if let Some(template) = metadata_template(members.spec) {
         let start = out.len();
         raw(out, r#","metadata":{"#);
-        let mut members = MessageWriter::json_members_into(out, template);
-        error.write_message(&mut members);
-        if members.count() == 0 {
+        let mut writer = MessageWriter::json_members_into(out, template);
+        error.write_message(&mut writer);
+        if writer.count() == 0 {
             out.truncate(start);
         } else {
             out.push(b'}');
@@ -123,12 +123,12 @@ fn reason<E: ApiError + ?Sized>(error: &E) -> &str {
     error.error_code().unwrap_or_else(|| error.error_type())
 }
 
-/// The template naming the values interpolated into `error`'s message, `None`
-/// when its metadata is empty by rule: a masked error shows none, and a declared
-/// message that interpolates nothing has none. A hand-written error (no spec) has
-/// no template: its values, if it writes any, are named by position.
-pub(crate) fn metadata_template<E: ApiError + ?Sized>(error: &E) -> Option<&'static str> {
-    match error.spec() {
+/// The template naming the values interpolated into the message of an error with
+/// this spec, `None` when its metadata is empty by rule: a masked error shows none,
+/// and a declared message that interpolates nothing has none. A hand-written error
+/// (no spec) has no template: its values, if it writes any, are named by position.
+fn metadata_template(spec: Option<&ErrorSpec>) -> Option<&'static str> {
+    match spec {
         Some(spec) if spec.masked || !spec.interpolated => None,
         Some(spec) => Some(spec.message),
         None => Some(""),
@@ -205,7 +205,7 @@ pub(crate) struct GoogleDetails<'a> {
 #[allow(dead_code)] // called by the gRPC integration
 pub(crate) fn details<E: ApiError + ?Sized>(error: &E) -> GoogleDetails<'_> {
     let mut metadata = Vec::new();
-    if let Some(template) = metadata_template(error) {
+    if let Some(template) = metadata_template(error.spec()) {
         error.write_message(&mut MessageWriter::pairs_into(&mut metadata, template));
     }
     let violations = error.violations();
