@@ -407,3 +407,61 @@ fn push_u64(out: &mut Vec<u8>, value: u64) {
     }
     out.extend_from_slice(&digits[at..]);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, crate::ApiError)]
+    #[api_error(
+        crate = "crate",
+        status = 529,
+        type = "overloaded_error",
+        message = "Overloaded"
+    )]
+    struct Overloaded;
+
+    fn body(format: Format, request_id: Option<&str>) -> String {
+        let mut out = Vec::new();
+        write(&Overloaded, format, request_id, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn anthropic_carries_the_request_id_and_no_other_format_does() {
+        assert_eq!(
+            body(Format::Anthropic, Some("req_\"1\"")),
+            r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_\"1\""}"#
+        );
+        assert_eq!(
+            body(Format::Anthropic, None),
+            r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#
+        );
+        for format in [
+            Format::Envelope,
+            Format::OpenAi,
+            Format::Problem,
+            Format::Google,
+        ] {
+            assert_eq!(body(format, Some("req_1")), body(format, None), "{format}");
+            assert_eq!(body(format, None), Overloaded.to_json_as(format));
+        }
+    }
+
+    #[test]
+    fn a_static_message_is_cut_out_of_the_envelope() {
+        let spec = Overloaded.spec().unwrap();
+        assert_eq!(escaped_static_message(spec), Some("Overloaded"));
+        let interpolated = ErrorSpec {
+            envelope_json: "",
+            ..*spec
+        };
+        assert_eq!(escaped_static_message(&interpolated), None);
+        // Bytes that are not the envelope's layout are not trusted.
+        let odd = ErrorSpec {
+            envelope_json: r#"{"error":{"message":"Overloaded","kind":"overloaded_error","code":529}}"#,
+            ..*spec
+        };
+        assert_eq!(escaped_static_message(&odd), None);
+    }
+}
