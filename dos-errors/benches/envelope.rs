@@ -11,6 +11,10 @@
 //! serde into a borrowing struct and into a `serde_json::Value`) and times
 //! `RetryPolicy::decide` on it.
 //!
+//! Case 6 writes every `Format` (`ApiError::write_as`) of a static and of an
+//! interpolated error that declare a code, docs, a domain and a retry delay, each
+//! against a hand-written serde rendering of the same body.
+//!
 //! `cargo bench -p dos-errors --bench envelope` runs criterion. The numbers in
 //! BENCHMARKS.md come from `cargo bench -p dos-errors --bench envelope -- --ratios`:
 //! all contenders round-robin in one process, medians and medians of ratios.
@@ -22,7 +26,7 @@ use std::time::Duration;
 use criterion::{criterion_group, Criterion};
 use dos_errors::client::ErrorResponse;
 use dos_errors::retry::RetryPolicy;
-use dos_errors::ApiError;
+use dos_errors::{ApiError, Format};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, ApiError)]
@@ -234,6 +238,278 @@ fn decode_value() -> Option<(serde_json::Value, Option<u64>)> {
     Some((value, retry_after))
 }
 
+// ---- case 6: every format --------------------------------------------------------
+
+#[derive(Debug, Clone, ApiError)]
+#[api_error(docs = "https://docs.example.com/errors", domain = "example.com")]
+enum FormatError {
+    /// Static: the status's default message, a code.
+    #[api_error(status = 401, code = "invalid_api_key")]
+    InvalidKey,
+    /// Interpolated: a string and a number, a code, a retry delay.
+    #[api_error(
+        status = 429,
+        code = "rate_limit_exceeded",
+        message = "Model {model} is limited to {limit} requests per minute"
+    )]
+    RateLimited {
+        model: String,
+        limit: u32,
+        #[api_error(retry_after)]
+        wait: Duration,
+    },
+}
+
+fn format_cases() -> [(&'static str, FormatError); 2] {
+    [
+        ("static", FormatError::InvalidKey),
+        (
+            "interpolated",
+            FormatError::RateLimited {
+                model: "gpt-4o-mini".into(),
+                limit: 10_000,
+                wait: Duration::from_secs(20),
+            },
+        ),
+    ]
+}
+
+/// What a hand-written error type answers for a body in any format: constants from
+/// a hand-written match, the message `format!`ted, the metadata and the delay
+/// turned into strings.
+struct FormatParts {
+    status: u16,
+    error_type: &'static str,
+    message: std::borrow::Cow<'static, str>,
+    code: &'static str,
+    reason: &'static str,
+    doc_url: &'static str,
+    help: &'static str,
+    grpc: &'static str,
+    title: &'static str,
+    metadata: Vec<(&'static str, String)>,
+    retry_delay: Option<String>,
+}
+
+fn format_parts(error: &FormatError) -> FormatParts {
+    match error {
+        FormatError::InvalidKey => FormatParts {
+            status: 401,
+            error_type: INVALID_KEY_TYPE,
+            message: INVALID_KEY_MESSAGE.into(),
+            code: "invalid_api_key",
+            reason: "INVALID_API_KEY",
+            doc_url: "https://docs.example.com/errors#invalid_api_key",
+            help: "Documentation of invalid_api_key",
+            grpc: "UNAUTHENTICATED",
+            title: "Unauthorized",
+            metadata: Vec::new(),
+            retry_delay: None,
+        },
+        FormatError::RateLimited { model, limit, wait } => FormatParts {
+            status: 429,
+            error_type: "rate_limit_error",
+            message: format!("Model {model} is limited to {limit} requests per minute").into(),
+            code: "rate_limit_exceeded",
+            reason: "RATE_LIMIT_EXCEEDED",
+            doc_url: "https://docs.example.com/errors#rate_limit_exceeded",
+            help: "Documentation of rate_limit_exceeded",
+            grpc: "RESOURCE_EXHAUSTED",
+            title: "Too Many Requests",
+            metadata: vec![("model", model.clone()), ("limit", limit.to_string())],
+            retry_delay: Some(format!("{}s", wait.as_secs())),
+        },
+    }
+}
+
+mod shapes {
+    use serde::ser::SerializeMap;
+    use serde::{Serialize, Serializer};
+
+    #[derive(Serialize)]
+    pub struct OpenAi<'a> {
+        pub error: OpenAiBody<'a>,
+    }
+
+    #[derive(Serialize)]
+    pub struct OpenAiBody<'a> {
+        pub message: &'a str,
+        #[serde(rename = "type")]
+        pub kind: &'a str,
+        pub param: Option<&'a str>,
+        pub code: Option<&'a str>,
+    }
+
+    #[derive(Serialize)]
+    pub struct Anthropic<'a> {
+        #[serde(rename = "type")]
+        pub kind: &'a str,
+        pub error: AnthropicBody<'a>,
+    }
+
+    #[derive(Serialize)]
+    pub struct AnthropicBody<'a> {
+        #[serde(rename = "type")]
+        pub kind: &'a str,
+        pub message: &'a str,
+    }
+
+    #[derive(Serialize)]
+    pub struct Problem<'a> {
+        #[serde(rename = "type")]
+        pub kind: &'a str,
+        pub title: &'a str,
+        pub status: u16,
+        pub detail: &'a str,
+        pub error_type: &'a str,
+        pub error_code: &'a str,
+    }
+
+    #[derive(Serialize)]
+    pub struct Google<'a> {
+        pub error: GoogleBody<'a>,
+    }
+
+    #[derive(Serialize)]
+    pub struct GoogleBody<'a> {
+        pub code: u16,
+        pub message: &'a str,
+        pub status: &'a str,
+        pub details: Vec<Detail<'a>>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    pub enum Detail<'a> {
+        ErrorInfo {
+            #[serde(rename = "@type")]
+            kind: &'a str,
+            reason: &'a str,
+            domain: &'a str,
+            #[serde(skip_serializing_if = "Metadata::is_empty")]
+            metadata: Metadata<'a>,
+        },
+        RetryInfo {
+            #[serde(rename = "@type")]
+            kind: &'a str,
+            #[serde(rename = "retryDelay")]
+            retry_delay: &'a str,
+        },
+        Help {
+            #[serde(rename = "@type")]
+            kind: &'a str,
+            links: [Link<'a>; 1],
+        },
+    }
+
+    #[derive(Serialize)]
+    pub struct Link<'a> {
+        pub description: &'a str,
+        pub url: &'a str,
+    }
+
+    /// Metadata in the order of the message's placeholders.
+    pub struct Metadata<'a>(pub &'a [(&'static str, String)]);
+
+    impl Metadata<'_> {
+        fn is_empty(&self) -> bool {
+            self.0.is_empty()
+        }
+    }
+
+    impl Serialize for Metadata<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(self.0.len()))?;
+            for (name, value) in self.0 {
+                map.serialize_entry(name, value)?;
+            }
+            map.end()
+        }
+    }
+}
+
+/// Baseline: the same body as `format`, written by serde from hand-written parts.
+fn write_serde_format(out: &mut Vec<u8>, error: &FormatError, format: Format) {
+    let parts = format_parts(error);
+    let result = match format {
+        Format::Envelope => serde_json::to_writer(
+            out,
+            &Envelope {
+                error: Body {
+                    message: &parts.message,
+                    error_type: parts.error_type,
+                    code: parts.status,
+                },
+            },
+        ),
+        Format::OpenAi => serde_json::to_writer(
+            out,
+            &shapes::OpenAi {
+                error: shapes::OpenAiBody {
+                    message: &parts.message,
+                    kind: parts.error_type,
+                    param: None,
+                    code: Some(parts.code),
+                },
+            },
+        ),
+        Format::Anthropic => serde_json::to_writer(
+            out,
+            &shapes::Anthropic {
+                kind: "error",
+                error: shapes::AnthropicBody {
+                    kind: parts.error_type,
+                    message: &parts.message,
+                },
+            },
+        ),
+        Format::Problem => serde_json::to_writer(
+            out,
+            &shapes::Problem {
+                kind: parts.doc_url,
+                title: parts.title,
+                status: parts.status,
+                detail: &parts.message,
+                error_type: parts.error_type,
+                error_code: parts.code,
+            },
+        ),
+        Format::Google => {
+            let mut details = vec![shapes::Detail::ErrorInfo {
+                kind: "type.googleapis.com/google.rpc.ErrorInfo",
+                reason: parts.reason,
+                domain: "example.com",
+                metadata: shapes::Metadata(&parts.metadata),
+            }];
+            if let Some(delay) = &parts.retry_delay {
+                details.push(shapes::Detail::RetryInfo {
+                    kind: "type.googleapis.com/google.rpc.RetryInfo",
+                    retry_delay: delay,
+                });
+            }
+            details.push(shapes::Detail::Help {
+                kind: "type.googleapis.com/google.rpc.Help",
+                links: [shapes::Link {
+                    description: parts.help,
+                    url: parts.doc_url,
+                }],
+            });
+            serde_json::to_writer(
+                out,
+                &shapes::Google {
+                    error: shapes::GoogleBody {
+                        code: parts.status,
+                        message: &parts.message,
+                        status: parts.grpc,
+                        details,
+                    },
+                },
+            )
+        }
+    };
+    result.unwrap();
+}
+
 // ---- the benchmarks ----------------------------------------------------------------
 
 fn envelopes(c: &mut Criterion) {
@@ -307,7 +583,37 @@ fn client(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, envelopes, client);
+fn formats(c: &mut Criterion) {
+    let mut out: Vec<u8> = Vec::with_capacity(1024);
+    for (case, error) in format_cases() {
+        for format in Format::ALL {
+            // Both writers must produce the same bytes.
+            let expected = error.to_json_as(format).into_bytes();
+            out.clear();
+            write_serde_format(&mut out, &error, format);
+            assert_eq!(out, expected, "{case} in {format}");
+
+            let mut group = c.benchmark_group(format!("case6_{format}_{case}"));
+            group.bench_function("derive", |b| {
+                b.iter(|| {
+                    out.clear();
+                    black_box(&error).write_as(black_box(format), &mut out);
+                    black_box(&out);
+                });
+            });
+            group.bench_function("serde", |b| {
+                b.iter(|| {
+                    out.clear();
+                    write_serde_format(&mut out, black_box(&error), black_box(format));
+                    black_box(&out);
+                });
+            });
+            group.finish();
+        }
+    }
+}
+
+criterion_group!(benches, envelopes, client, formats);
 
 fn main() {
     if std::env::args().any(|arg| arg == "--ratios") {
@@ -388,6 +694,37 @@ mod interleaved {
                     black_box(out.len())
                 });
                 contenders.push((case, "limit", limit));
+            }
+        }
+        for (case, error) in format_cases() {
+            for format in Format::ALL {
+                let expected = error.to_json_as(format).into_bytes();
+                let mut check = Vec::new();
+                write_serde_format(&mut check, &error, format);
+                assert_eq!(check, expected, "{case} in {format}");
+                let name: &'static str =
+                    Box::leak(format!("case6_{format}_{case}").into_boxed_str());
+                let (derive_error, serde_error) = (error.clone(), error.clone());
+                let mut out: Vec<u8> = Vec::with_capacity(1024);
+                contenders.push((
+                    name,
+                    "derive",
+                    sampler(move || {
+                        out.clear();
+                        black_box(&derive_error).write_as(black_box(format), &mut out);
+                        black_box(out.len())
+                    }),
+                ));
+                let mut out: Vec<u8> = Vec::with_capacity(1024);
+                contenders.push((
+                    name,
+                    "serde",
+                    sampler(move || {
+                        out.clear();
+                        write_serde_format(&mut out, black_box(&serde_error), black_box(format));
+                        black_box(out.len())
+                    }),
+                ));
             }
         }
         let response = decode();
@@ -484,7 +821,7 @@ mod interleaved {
         println!("| case 5 | from_parts | serde struct (a) | serde Value (b) | from_parts/serde | from_parts/Value | decide |");
         println!("|---|---:|---:|---:|---:|---:|---:|");
         println!(
-            "| 429 seed envelope + Retry-After | {:.1} | {:.1} | {:.1} | {:.3} | {:.3} | {:.1} |",
+            "| 429 envelope + Retry-After | {:.1} | {:.1} | {:.1} | {:.3} | {:.3} | {:.1} |",
             medians[0],
             medians[1],
             medians[2],
@@ -492,5 +829,23 @@ mod interleaved {
             ratio(from_parts, value),
             medians[3]
         );
+
+        println!();
+        println!("| case 6: format | message | derive | serde (a) | derive/serde | target |");
+        println!("|---|---|---:|---:|---:|---|");
+        for format in Format::ALL {
+            for (case, _) in format_cases() {
+                let name = format!("case6_{format}_{case}");
+                let [derive, serde] = ["derive", "serde"].map(|who| find(contenders, &name, who));
+                let medians = [derive, serde].map(|c| median(&mut c.nanos.clone()));
+                let ratio = ratio(derive, serde);
+                let target = if case == "static" { 0.15 } else { 0.35 };
+                let verdict = if ratio <= target { "met" } else { "MISSED" };
+                println!(
+                    "| {format} | {case} | {:.1} | {:.1} | {ratio:.3} | ≤ {target} — {verdict} |",
+                    medians[0], medians[1]
+                );
+            }
+        }
     }
 }

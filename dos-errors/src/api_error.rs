@@ -102,6 +102,12 @@ pub trait ApiError {
     /// The declared error this value is, when it comes from a declaration
     /// (`#[derive(ApiError)]`; a transparent variant answers with its field's).
     /// Default: `None`.
+    ///
+    /// An error that returns a spec answers as it declares: its status, type,
+    /// code, documentation link and gRPC code are the spec's, and so is its message
+    /// when the spec's message is static. The wire formats rely on it: they copy
+    /// those members from the spec (checked and escaped by the derive) instead of
+    /// escaping them again.
     fn spec(&self) -> Option<&'static ErrorSpec> {
         None
     }
@@ -128,7 +134,9 @@ pub trait ApiError {
         self.write_as(Format::Envelope, out);
     }
 
-    /// Appends the body of this error in `format` to `out`.
+    /// Appends the body of this error in `format` to `out`: the same bytes
+    /// `serde_json` would write for that body, and no allocation but the growth of
+    /// `out` for a static message (see [`Format`] for each body).
     fn write_as(&self, format: Format, out: &mut Vec<u8>) {
         format::write(self, format, None, out);
     }

@@ -1,10 +1,14 @@
 //! Client side: [`ErrorResponse`] decodes any HTTP error response into an [`ApiError`].
 //!
 //! Give it the status, the headers and the body of a failed response, whatever
-//! the API: the seed envelope, OpenAI, Anthropic, RFC 9457 problem+json, Google
-//! AIP-193, a JSON string, plain text, HTML or nothing. Decoding never fails and
-//! never panics; sizes are bounded. The result implements [`ApiError`], so the
-//! same [`RetryPolicy`](crate::retry::RetryPolicy) retries it and your own errors.
+//! the API: this crate's envelope, OpenAI, Anthropic, RFC 9457 problem+json, Google
+//! AIP-193 (every [`Format`](crate::Format), and what other servers send in
+//! them), a JSON string, plain text, HTML or nothing. Decoding never fails and
+//! never panics; sizes and counts are bounded. The result implements [`ApiError`]
+//! with everything the body carries — code, param, violations, documentation link,
+//! gRPC code — so the same [`RetryPolicy`](crate::retry::RetryPolicy) retries it and
+//! your own errors, and a proxy can pass it on in any format
+//! ([`ApiError::write_as`]).
 //!
 //! ```
 //! use std::time::Duration;
@@ -16,7 +20,7 @@
 //!     &[("Retry-After", "20"), ("x-request-id", "req_8f2c")],
 //!     br#"{"error":{"message":"Rate limit exceeded: 10 requests per minute","type":"rate_limit_error","code":429}}"#,
 //! );
-//! assert_eq!(err.shape(), BodyShape::Seed);
+//! assert_eq!(err.shape(), BodyShape::Envelope);
 //! assert_eq!(err.status(), Status::TOO_MANY_REQUESTS);
 //! assert_eq!(err.error_type(), "rate_limit_error");
 //! assert_eq!(err.message(), "Rate limit exceeded: 10 requests per minute");
@@ -29,6 +33,19 @@
 //! assert_eq!(err.shape(), BodyShape::Text);
 //! assert_eq!(err.error_type(), "bad_gateway_error");
 //! assert_eq!(err.message(), "<html><body>Bad gateway</body></html>");
+//!
+//! // Google's details: the code, the violations, the delay, the documentation.
+//! let err = ErrorResponse::from_parts(400, &[], br#"{"error":{"code":400,"message":"Bad role","status":"INVALID_ARGUMENT","details":[
+//!     {"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"INVALID_ROLE","domain":"example.com"},
+//!     {"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"messages[1].role","description":"unknown role"}]},
+//!     {"@type":"type.googleapis.com/google.rpc.Help","links":[{"description":"Docs","url":"https://docs.example.com/errors#invalid_role"}]}
+//! ]}}"#);
+//! assert_eq!(err.shape(), BodyShape::Google);
+//! assert_eq!(err.error_code(), Some("invalid_role"));
+//! assert_eq!(err.param().as_deref(), Some("messages[1].role"));
+//! assert_eq!(err.violations()[0].description(), "unknown role");
+//! assert_eq!(err.doc_url().as_deref(), Some("https://docs.example.com/errors#invalid_role"));
+//! assert_eq!(err.grpc_code(), dos_errors::GrpcCode::InvalidArgument);
 //! ```
 
 use std::borrow::Cow;
@@ -36,7 +53,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use crate::headers::{parse_protobuf_duration, ErrorHeaders};
-use crate::{ApiError, Retryability, Status};
+use crate::{ApiError, FieldViolation, GrpcCode, MessageWriter, Retryability, Status};
 
 mod body;
 mod call_error;
@@ -48,17 +65,26 @@ pub use call_error::{CallError, TransportKind};
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 /// Messages are cut to at most this many bytes by default (8 KiB).
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 8 * 1024;
-/// Error types, codes, `param` and request ids are cut to at most this many bytes.
+/// Error types, codes, `param`, request ids, the fields of violations and the
+/// names and values of metadata are cut to at most this many bytes.
 pub const MAX_FIELD_BYTES: usize = 256;
+/// At most this many field violations are kept (a problem's `errors`, Google's
+/// `fieldViolations`); the others are skipped.
+pub const MAX_VIOLATIONS: usize = 64;
+/// At most this many entries of Google's `ErrorInfo.metadata` are kept.
+pub const MAX_METADATA_ENTRIES: usize = 64;
+/// A documentation link longer than this is dropped (a cut link leads nowhere).
+const MAX_URL_BYTES: usize = 2048;
 
 /// Which shape of error body [`ErrorResponse`] recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BodyShape {
-    /// This crate's (and the seed API's) envelope: `{"error":{"message","type","code":401}}`.
-    Seed,
+    /// This crate's envelope ([`Format::Envelope`](crate::Format::Envelope)):
+    /// `{"error":{"message","type","code":401}}`.
+    Envelope,
     /// OpenAI's: `{"error":{"message","type","param","code":"invalid_api_key"}}` — a string
-    /// `code` or a `param` member tells it from the seed envelope.
+    /// `code` or a `param` member tells it from the envelope.
     OpenAi,
     /// Anthropic's: `{"type":"error","error":{"type","message"}}`.
     Anthropic,
@@ -155,8 +181,9 @@ impl DecodeOptions {
 ///   keeps the raw one. When the body's code disagrees with the HTTP status, the
 ///   HTTP status wins and [`code_mismatch`](Self::code_mismatch) tells.
 /// - [`error_type`](ApiError::error_type) is the body's type when it has one (for
-///   Google, `error.status` as sent, e.g. `RESOURCE_EXHAUSTED`; for problem+json, the
-///   `type` URI unless `about:blank`), else the status's default.
+///   Google, `error.status` as sent, e.g. `RESOURCE_EXHAUSTED`; for problem+json,
+///   the `error_type` extension member, else the `type` URI unless `about:blank`),
+///   else the status's default.
 /// - [`message`](ApiError::message) is the body's message — or, for a body without
 ///   one, its text — cleaned (see below); the status's default when empty.
 /// - [`retryability`](ApiError::retryability) follows `x-should-retry` when present
@@ -166,11 +193,33 @@ impl DecodeOptions {
 ///   `Retry-After`, else `grpc-retry-pushback-ms`, else Google's `RetryInfo.retryDelay`
 ///   in the body, else — on a 429 — the rate-limit reset headers (see
 ///   [`headers`](crate::headers#how-a-decoded-response-gets-its-delay)).
+/// - [`error_code`](ApiError::error_code) is OpenAI's string `code`, a problem's
+///   `error_code`, or Google's `ErrorInfo.reason` lower-cased.
+/// - [`violations`](ApiError::violations) are a problem's `errors` (each JSON
+///   pointer read back as a field path: `#/messages/1/role` is
+///   `messages[1].role`) or Google's `BadRequest.fieldViolations`, at most
+///   [`MAX_VIOLATIONS`]; [`param`](ApiError::param) is OpenAI's `param`, a
+///   problem's `param`, else the field of the first violation.
+/// - [`doc_url`](ApiError::doc_url) is the URL of Google's first `Help` link, or a
+///   problem's `type` when it is an `http(s)` URL.
+/// - [`domain`](ApiError::domain) is Google's `ErrorInfo.domain`, and
+///   [`metadata`](Self::metadata) its `metadata`.
+/// - [`grpc_code`](ApiError::grpc_code) is Google's `status`, else the status's
+///   default.
+///
+/// Written back in any [`Format`](crate::Format) ([`ApiError::write_as`]), a
+/// response gives the body it was decoded from when this crate wrote that body in
+/// the same format — Google's metadata included, Anthropic's `request_id` left to
+/// the integrations — as long as its texts needed no cleaning (see below) and its
+/// field paths are plain (`a.b[0]`): what a proxy needs to pass errors on.
 ///
 /// Messages are cleaned for logs and terminals: invalid UTF-8 is replaced, line
 /// breaks and other whitespace runs become one space, other control characters and
 /// bidirectional-text overrides are removed, and the result is cut on a character
-/// boundary to the message limit (8 KiB by default).
+/// boundary to the message limit (8 KiB by default). Every other text taken from
+/// the body is cleaned the same way and cut to [`MAX_FIELD_BYTES`] (descriptions of
+/// violations to the message limit); a documentation link longer than 2 KiB is
+/// dropped rather than cut.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ErrorResponse {
     // Boxed so that `Result<T, ErrorResponse>` stays one pointer wide.
@@ -187,7 +236,12 @@ struct Fields {
     error_type: Cow<'static, str>,
     message: Cow<'static, str>,
     param: Option<String>,
-    provider_code: Option<String>,
+    error_code: Option<String>,
+    violations: Vec<FieldViolation>,
+    doc_url: Option<String>,
+    domain: Option<String>,
+    metadata: Vec<(String, String)>,
+    grpc_code: Option<GrpcCode>,
     request_id: Option<String>,
     retry_after: Option<Duration>,
     should_retry: Option<bool>,
@@ -243,6 +297,11 @@ impl ErrorResponse {
             .or_else(|| body_code.and_then(Status::new))
             .unwrap_or(Status::INTERNAL_SERVER_ERROR);
 
+        let doc_url = decoded.doc_url.as_deref().and_then(|url| {
+            let (url, cut) = text::clean(url, MAX_URL_BYTES);
+            truncated |= cut;
+            Some(url).filter(|url| !cut && !url.is_empty())
+        });
         let mut clean = |text: &str, max: usize| {
             let (cleaned, cut) = text::clean(text, max);
             truncated |= cut;
@@ -260,9 +319,27 @@ impl ErrorResponse {
         };
         let error_type = decoded.error_type.and_then(|t| clean(&t, MAX_FIELD_BYTES));
         let param = decoded.param.and_then(|p| clean(&p, MAX_FIELD_BYTES));
-        let provider_code = decoded
-            .provider_code
-            .and_then(|c| clean(&c, MAX_FIELD_BYTES));
+        let error_code = decoded.error_code.and_then(|c| clean(&c, MAX_FIELD_BYTES));
+        let violations = decoded
+            .violations
+            .iter()
+            .filter_map(|(field, description)| {
+                let field = clean(field, MAX_FIELD_BYTES).unwrap_or_default();
+                let description = clean(description, options.max_message_bytes).unwrap_or_default();
+                let empty = field.is_empty() && description.is_empty();
+                (!empty).then(|| FieldViolation::new(field, description))
+            })
+            .collect();
+        let metadata = decoded
+            .metadata
+            .iter()
+            .filter_map(|(name, value)| {
+                let name = clean(name, MAX_FIELD_BYTES)?;
+                Some((name, clean(value, MAX_FIELD_BYTES).unwrap_or_default()))
+            })
+            .collect();
+        let domain = decoded.domain.and_then(|d| clean(&d, MAX_FIELD_BYTES));
+
         let request_id = headers
             .request_id
             .or(decoded.request_id.as_deref())
@@ -280,7 +357,12 @@ impl ErrorResponse {
             error_type: error_type.map_or(Cow::Borrowed(status.default_type()), Cow::Owned),
             message: message.map_or(Cow::Borrowed(status.default_message()), Cow::Owned),
             param,
-            provider_code,
+            error_code,
+            violations,
+            doc_url,
+            domain,
+            metadata,
+            grpc_code: decoded.grpc_code,
             request_id,
             retry_after,
             should_retry: headers.should_retry,
@@ -331,17 +413,19 @@ impl ErrorResponse {
         self.inner.should_retry
     }
 
-    /// OpenAI's `error.param`: the request parameter at fault, when given.
-    #[must_use]
-    pub fn param(&self) -> Option<&str> {
-        self.inner.param.as_deref()
-    }
-
-    /// The provider's own string code: OpenAI's `error.code` (`"invalid_api_key"`) or
-    /// the `reason` of a Google `ErrorInfo` detail (`"RATE_LIMIT_EXCEEDED"`).
+    /// The same as [`ApiError::error_code`]: OpenAI's `error.code`
+    /// (`"invalid_api_key"`), a problem's `error_code`, or the `reason` of a Google
+    /// `ErrorInfo` detail lower-cased (`"rate_limit_exceeded"`).
     #[must_use]
     pub fn provider_code(&self) -> Option<&str> {
-        self.inner.provider_code.as_deref()
+        self.error_code()
+    }
+
+    /// Google's `ErrorInfo.metadata`, `(name, value)` in the body's order (the first
+    /// of each name, at most [`MAX_METADATA_ENTRIES`]); empty for other shapes.
+    #[must_use]
+    pub fn metadata(&self) -> &[(String, String)] {
+        &self.inner.metadata
     }
 
     /// `true` when the body was longer than the body limit, or a message or field was cut.
@@ -376,6 +460,45 @@ impl ApiError for ErrorResponse {
     fn retry_after(&self) -> Option<Duration> {
         self.inner.retry_after
     }
+
+    fn error_code(&self) -> Option<&str> {
+        self.inner.error_code.as_deref()
+    }
+
+    fn param(&self) -> Option<Cow<'_, str>> {
+        self.inner
+            .param
+            .as_deref()
+            .or_else(|| self.inner.violations.first().map(FieldViolation::field))
+            .map(Cow::Borrowed)
+    }
+
+    fn violations(&self) -> &[FieldViolation] {
+        &self.inner.violations
+    }
+
+    fn doc_url(&self) -> Option<Cow<'_, str>> {
+        self.inner.doc_url.as_deref().map(Cow::Borrowed)
+    }
+
+    fn domain(&self) -> Option<&str> {
+        self.inner.domain.as_deref()
+    }
+
+    fn grpc_code(&self) -> GrpcCode {
+        self.inner
+            .grpc_code
+            .unwrap_or_else(|| self.inner.status.default_grpc_code())
+    }
+
+    /// The message, and Google's metadata as values the message does not show, so
+    /// that the Google format writes them back.
+    fn write_message(&self, out: &mut MessageWriter<'_>) {
+        out.text(&self.inner.message);
+        for (name, value) in &self.inner.metadata {
+            out.metadata_entry(name, value);
+        }
+    }
 }
 
 impl fmt::Display for ErrorResponse {
@@ -404,7 +527,12 @@ impl fmt::Debug for ErrorResponse {
             .field("error_type", &inner.error_type)
             .field("message", &inner.message)
             .field("param", &inner.param)
-            .field("provider_code", &inner.provider_code)
+            .field("error_code", &inner.error_code)
+            .field("violations", &inner.violations)
+            .field("doc_url", &inner.doc_url)
+            .field("domain", &inner.domain)
+            .field("metadata", &inner.metadata)
+            .field("grpc_code", &inner.grpc_code)
             .field("request_id", &inner.request_id)
             .field("retry_after", &inner.retry_after)
             .field("should_retry", &inner.should_retry)

@@ -17,13 +17,13 @@ fn has_control_chars(text: &str) -> bool {
 // ---- Body shapes --------------------------------------------------------------------------
 
 #[test]
-fn seed_envelope() {
+fn envelope() {
     let err = decode(
         401,
         &[],
         r#"{"error":{"message":"The API key is missing, invalid, or has been revoked.","type":"authentication_error","code":401}}"#,
     );
-    assert_eq!(err.shape(), BodyShape::Seed);
+    assert_eq!(err.shape(), BodyShape::Envelope);
     assert_eq!(err.status(), Status::UNAUTHORIZED);
     assert_eq!(err.error_type(), "authentication_error");
     assert_eq!(
@@ -35,7 +35,7 @@ fn seed_envelope() {
 }
 
 #[test]
-fn seed_envelope_round_trips_through_to_json() {
+fn envelope_round_trips_through_to_json() {
     let json = r#"{"error":{"message":"Your account does not have sufficient credits to process the request.","type":"insufficient_credits_error","code":402}}"#;
     assert_eq!(decode(402, &[], json).to_json(), json);
 }
@@ -86,7 +86,7 @@ fn openai_error_with_param_and_null_code() {
         r#"{"error":{"message":"Invalid value for 'temperature': expected a number between 0 and 2.","type":"invalid_request_error","param":"temperature","code":null}}"#,
     );
     assert_eq!(err.shape(), BodyShape::OpenAi);
-    assert_eq!(err.param(), Some("temperature"));
+    assert_eq!(err.param().as_deref(), Some("temperature"));
     assert_eq!(err.provider_code(), None);
 }
 
@@ -196,7 +196,20 @@ fn google_error_with_retry_info() {
         err.message(),
         "Resource has been exhausted (e.g. check quota)."
     );
-    assert_eq!(err.provider_code(), Some("RATE_LIMIT_EXCEEDED"));
+    assert_eq!(err.error_code(), Some("rate_limit_exceeded"));
+    assert_eq!(err.provider_code(), err.error_code());
+    assert_eq!(err.domain(), Some("googleapis.com"));
+    assert_eq!(
+        err.doc_url().as_deref(),
+        Some("https://ai.google.dev/gemini-api/docs/rate-limits")
+    );
+    assert_eq!(
+        err.metadata()[1],
+        (
+            "quota_limit".to_owned(),
+            "GenerateRequestsPerMinutePerProjectPerModel".to_owned()
+        )
+    );
     assert_eq!(err.body_code(), Some(429));
     assert_eq!(err.retry_after(), Some(Duration::from_secs(32)));
     // A Retry-After header takes precedence over the body's RetryInfo.
@@ -328,7 +341,7 @@ fn long_messages_are_cut_on_a_character_boundary() {
 
     let json = format!(r#"{{"error":{{"message":"{text}","type":"server_error","code":500}}}}"#);
     let err = decode(500, &[], &json);
-    assert_eq!(err.shape(), BodyShape::Seed);
+    assert_eq!(err.shape(), BodyShape::Envelope);
     assert!(err.message().len() <= DEFAULT_MAX_MESSAGE_BYTES);
 
     let err = ErrorResponse::decoder()

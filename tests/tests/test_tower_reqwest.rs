@@ -145,7 +145,7 @@ async fn tower_does_not_retry_fatal_errors() {
         let (parts, body) = response.into_parts();
         let error = ErrorResponse::from_http(&parts, &body);
         assert_eq!(error.status(), status);
-        assert_eq!(error.shape(), BodyShape::Seed);
+        assert_eq!(error.shape(), BodyShape::Envelope);
         assert_eq!(error.retryability(), Retryability::Fatal);
         assert!(error.request_id().is_some_and(|id| id.starts_with("req_")));
     }

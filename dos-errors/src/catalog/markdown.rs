@@ -25,16 +25,46 @@
 //! assert!(page.contains("- The `messages` array is empty."));
 //! assert!(page.contains("- Send at least one message."));
 //! ```
+//!
+//! [`error_codes_page_in`] writes the same page for a service whose errors are in
+//! another [`Format`]: its "Error Response Format" section shows that format, and
+//! the examples are written in it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::ErrorSpec;
-use crate::{Retryability, Status};
+use super::{example_json_in, ErrorSpec};
+use crate::{Format, Retryability, Status};
 
-/// Renders the page titled `title` for `specs`, statuses in ascending order.
+/// Renders the page titled `title` for `specs`, statuses in ascending order, for
+/// errors in the envelope format ([`error_codes_page_in`] with [`Format::Envelope`]).
 #[must_use]
 pub fn error_codes_page(title: &str, specs: &[ErrorSpec]) -> String {
+    error_codes_page_in(title, specs, Format::Envelope)
+}
+
+/// Renders the page titled `title` for `specs`, statuses in ascending order, for
+/// errors sent in `format`: the "Error Response Format" section describes that
+/// format, and each status's example is written in it (placeholders shown as
+/// written, see [`example_json_in`]).
+///
+/// ```
+/// use dos_errors::catalog::{markdown, ApiErrorCatalog};
+/// use dos_errors::{ApiError, Format};
+///
+/// #[derive(Debug, ApiError)]
+/// enum ChatError {
+///     /// The model does not exist.
+///     #[api_error(status = 404, code = "model_not_found", message = "No model {model}")]
+///     NoModel { model: String },
+/// }
+///
+/// let page = markdown::error_codes_page_in("Errors", &ChatError::catalog(), Format::Problem);
+/// assert!(page.contains("RFC 9457"));
+/// assert!(page.contains(r#""error_code":"model_not_found""#));
+/// ```
+#[must_use]
+pub fn error_codes_page_in(title: &str, specs: &[ErrorSpec], format: Format) -> String {
     let mut by_status: BTreeMap<Status, Vec<&ErrorSpec>> = BTreeMap::new();
     for spec in specs {
         by_status.entry(spec.status).or_default().push(spec);
@@ -47,22 +77,88 @@ pub fn error_codes_page(title: &str, specs: &[ErrorSpec]) -> String {
          When an API request fails, the response includes an HTTP status code and a JSON body \
          with error details.\n\n\
          ## Error Response Format\n\n\
-         All errors follow this structure:\n\n\
-         ```json\n\
-         {{\n  \"error\": {{\n    \"message\": \"A human-readable description of the error.\",\n    \
-         \"type\": \"error_type\",\n    \"code\": 401\n  }}\n}}\n\
-         ```\n\n\
-         `code` repeats the HTTP status as an integer.\n"
+         {}",
+        format_section(format)
     );
 
     for (status, specs) in &by_status {
-        status_section(&mut page, *status, specs);
+        status_section(&mut page, *status, specs, format);
     }
     retry_section(&mut page, &by_status);
     page
 }
 
-fn status_section(page: &mut String, status: Status, specs: &[&ErrorSpec]) {
+/// The body of the "Error Response Format" section for `format`.
+fn format_section(format: Format) -> &'static str {
+    match format {
+        Format::Envelope => {
+            "All errors follow this structure:\n\n\
+             ```json\n\
+             {\n  \"error\": {\n    \"message\": \"A human-readable description of the error.\",\n    \
+             \"type\": \"error_type\",\n    \"code\": 401\n  }\n}\n\
+             ```\n\n\
+             `code` repeats the HTTP status as an integer.\n"
+        }
+        Format::OpenAi => {
+            "All errors follow this structure:\n\n\
+             ```json\n\
+             {\n  \"error\": {\n    \"message\": \"A human-readable description of the error.\",\n    \
+             \"type\": \"error_type\",\n    \"param\": \"model\",\n    \"code\": \"error_code\"\n  }\n}\n\
+             ```\n\n\
+             `param` names the request parameter at fault and `code` is the error's stable, \
+             machine-readable code; each is `null` when it does not apply.\n"
+        }
+        Format::Anthropic => {
+            "All errors follow this structure:\n\n\
+             ```json\n\
+             {\n  \"type\": \"error\",\n  \"error\": {\n    \"type\": \"error_type\",\n    \
+             \"message\": \"A human-readable description of the error.\"\n  },\n  \
+             \"request_id\": \"req_011CSHoEeqs5C35K2UUqR7Fy\"\n}\n\
+             ```\n\n\
+             `request_id` identifies the request, when it has an id; quote it when you contact us.\n"
+        }
+        Format::Problem => {
+            "All errors are RFC 9457 problem details (`Content-Type: application/problem+json`):\n\n\
+             ```json\n\
+             {\n  \"type\": \"https://docs.example.com/errors#error_code\",\n  \
+             \"title\": \"Bad Request\",\n  \"status\": 400,\n  \
+             \"detail\": \"A human-readable description of the error.\",\n  \
+             \"error_type\": \"error_type\",\n  \"error_code\": \"error_code\",\n  \
+             \"param\": \"messages[1].role\",\n  \"errors\": [\n    \
+             { \"detail\": \"What is wrong with the field.\", \"pointer\": \"#/messages/1/role\" }\n  ]\n}\n\
+             ```\n\n\
+             `type` links to the documentation of the error (`about:blank` when there is none), \
+             `title` is the reason phrase of the HTTP status and `status` the status itself. \
+             `error_type` is always present; `error_code` (the error's stable, machine-readable code), \
+             `param` (the request parameter at fault) and `errors` (the fields of the request that are \
+             wrong, each as a JSON pointer into the request body) only when they apply.\n"
+        }
+        Format::Google => {
+            "All errors follow this structure ([AIP-193](https://google.aip.dev/193)):\n\n\
+             ```json\n\
+             {\n  \"error\": {\n    \"code\": 400,\n    \
+             \"message\": \"A human-readable description of the error.\",\n    \
+             \"status\": \"INVALID_ARGUMENT\",\n    \"details\": [\n      {\n        \
+             \"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\",\n        \
+             \"reason\": \"ERROR_CODE\",\n        \"domain\": \"example.com\",\n        \
+             \"metadata\": { \"field\": \"value\" }\n      },\n      {\n        \
+             \"@type\": \"type.googleapis.com/google.rpc.RetryInfo\",\n        \
+             \"retryDelay\": \"30s\"\n      },\n      {\n        \
+             \"@type\": \"type.googleapis.com/google.rpc.BadRequest\",\n        \
+             \"fieldViolations\": [\n          { \"field\": \"messages[1].role\", \"description\": \"What is wrong with the field.\" }\n        ]\n      },\n      {\n        \
+             \"@type\": \"type.googleapis.com/google.rpc.Help\",\n        \
+             \"links\": [\n          { \"description\": \"Documentation of error_code\", \"url\": \"https://docs.example.com/errors#error_code\" }\n        ]\n      }\n    ]\n  }\n}\n\
+             ```\n\n\
+             `code` is the HTTP status and `status` the matching gRPC code. `ErrorInfo` is always \
+             present: `reason` is the error's stable code (else its type) in upper case, and \
+             `metadata` holds the values quoted in the message. `RetryInfo` says how long to wait \
+             before retrying, `BadRequest` which fields of the request are wrong, and `Help` links \
+             to the documentation of the error; each appears only when it applies.\n"
+        }
+    }
+}
+
+fn status_section(page: &mut String, status: Status, specs: &[&ErrorSpec], format: Format) {
     let _ = write!(page, "\n## {status}\n\n{}\n", status.default_message());
 
     let _ = write!(page, "\n**Common triggers:**\n\n");
@@ -77,7 +173,7 @@ fn status_section(page: &mut String, status: Status, specs: &[&ErrorSpec]) {
     let _ = write!(
         page,
         "\n**Example:**\n\n```json\n{}\n```\n",
-        specs[0].example_json()
+        example_json_in(specs[0], format)
     );
 
     let mut fixes: Vec<String> = Vec::new();

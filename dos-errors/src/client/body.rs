@@ -9,9 +9,12 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::BodyShape;
+use super::{BodyShape, MAX_METADATA_ENTRIES, MAX_VIOLATIONS};
+use crate::format::{pointer, ABOUT_BLANK};
+use crate::GrpcCode;
 
-/// What the JSON of a body says, before cleaning and bounding.
+/// What the JSON of a body says, before cleaning and bounding (but with at most
+/// [`MAX_VIOLATIONS`] violations and [`MAX_METADATA_ENTRIES`] metadata entries).
 #[derive(Default)]
 pub(super) struct Decoded {
     pub(super) shape: Option<BodyShape>,
@@ -20,10 +23,21 @@ pub(super) struct Decoded {
     pub(super) message: Option<String>,
     pub(super) body_code: Option<u16>,
     pub(super) param: Option<String>,
-    pub(super) provider_code: Option<String>,
+    /// OpenAI's `code`, a problem's `error_code`, Google's `ErrorInfo.reason` lower-cased.
+    pub(super) error_code: Option<String>,
     /// Google's `RetryInfo.retryDelay`, e.g. `"32s"`.
     pub(super) retry_delay: Option<String>,
     pub(super) request_id: Option<String>,
+    /// `(field path, description)`: a problem's `errors`, Google's `fieldViolations`.
+    pub(super) violations: Vec<(String, String)>,
+    /// Google's first `Help` link, a problem's `type` when it is an `http(s)` URL.
+    pub(super) doc_url: Option<String>,
+    /// Google's `ErrorInfo.domain`.
+    pub(super) domain: Option<String>,
+    /// Google's `ErrorInfo.metadata`, in the body's order, first of each key.
+    pub(super) metadata: Vec<(String, String)>,
+    /// Google's `status`, when it names a gRPC code.
+    pub(super) grpc_code: Option<GrpcCode>,
 }
 
 /// Reads `body` as JSON; `None` when it is not JSON at all.
@@ -50,6 +64,15 @@ pub(super) fn decode_json(body: &[u8], problem_content_type: bool) -> Option<Dec
     })
 }
 
+/// `true` for an `http://` or `https://` URL (any case).
+fn is_http_url(text: &str) -> bool {
+    let starts_with = |prefix: &str| {
+        text.get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    };
+    starts_with("https://") || starts_with("http://")
+}
+
 fn interpret(top: TopLevel, problem_content_type: bool) -> Decoded {
     let request_id = top.request_id.into_string();
     let mut decoded = match top.error {
@@ -66,13 +89,19 @@ fn interpret(top: TopLevel, problem_content_type: bool) -> Decoded {
                 }
             } else if inner.status.as_str().is_some() || inner.details.present {
                 // Google AIP-193: {"error":{"code":429,"message":…,"status":"RESOURCE_EXHAUSTED","details":[…]}}
+                let details = inner.details;
                 Decoded {
                     shape: Some(BodyShape::Google),
+                    grpc_code: inner.status.as_str().and_then(GrpcCode::from_name),
                     error_type: inner.status.into_string(),
                     message: inner.message.into_string(),
                     body_code: inner.code.as_code(),
-                    provider_code: inner.details.reason,
-                    retry_delay: inner.details.retry_delay,
+                    error_code: details.reason.map(|reason| reason.to_ascii_lowercase()),
+                    retry_delay: details.retry_delay,
+                    violations: details.violations,
+                    doc_url: details.help_url,
+                    domain: details.domain,
+                    metadata: details.metadata,
                     ..Decoded::default()
                 }
             } else if inner.code.as_str().is_some() || !inner.param.is_missing() {
@@ -84,13 +113,13 @@ fn interpret(top: TopLevel, problem_content_type: bool) -> Decoded {
                     message: inner.message.into_string(),
                     body_code,
                     param: inner.param.into_string(),
-                    provider_code: inner.code.into_string(),
+                    error_code: inner.code.into_string(),
                     ..Decoded::default()
                 }
             } else {
-                // The seed envelope: {"error":{"message":…,"type":…,"code":401}}
+                // The envelope: {"error":{"message":…,"type":…,"code":401}}
                 Decoded {
-                    shape: Some(BodyShape::Seed),
+                    shape: Some(BodyShape::Envelope),
                     error_type: inner.kind.into_string(),
                     message: inner.message.into_string(),
                     body_code: inner.code.as_code(),
@@ -110,13 +139,18 @@ fn interpret(top: TopLevel, problem_content_type: bool) -> Decoded {
                 || (top.status.as_code().is_some()
                     && (!top.detail.is_missing() || !top.kind.is_missing()));
             if problem_content_type || looks_like_problem {
-                // RFC 9457: {"type":…,"title":…,"status":…,"detail":…}
+                // RFC 9457: {"type":…,"title":…,"status":…,"detail":…,"error_type":…,"errors":[…]}
                 let detail = top.detail.into_string().filter(|d| !d.trim().is_empty());
+                let uri = top.kind.into_string().filter(|t| t != ABOUT_BLANK);
                 Decoded {
                     shape: Some(BodyShape::Problem),
-                    error_type: top.kind.into_string().filter(|t| t != "about:blank"),
+                    doc_url: uri.clone().filter(|uri| is_http_url(uri)),
+                    error_type: top.error_type.into_string().or(uri),
                     message: detail.or_else(|| top.title.into_string()),
                     body_code: top.status.as_code(),
+                    error_code: top.error_code.into_string(),
+                    param: top.param.into_string(),
+                    violations: top.errors.0,
                     ..Decoded::default()
                 }
             } else {
@@ -158,6 +192,11 @@ struct TopLevel {
     message: Loose,
     code: Loose,
     request_id: Loose,
+    // A problem's extension members (see `Format::Problem`).
+    error_type: Loose,
+    error_code: Loose,
+    param: Loose,
+    errors: Violations,
 }
 
 /// The `error` member: an object (most shapes), a string, or something else.
@@ -183,12 +222,17 @@ struct InnerError {
     details: GoogleDetails,
 }
 
-/// Google's `error.details`: only `RetryInfo.retryDelay` and `ErrorInfo.reason` are kept.
+/// Google's `error.details`: what `ErrorInfo`, `RetryInfo`, `BadRequest` and `Help`
+/// say (the first detail of each type).
 #[derive(Default)]
 struct GoogleDetails {
     present: bool,
     retry_delay: Option<String>,
     reason: Option<String>,
+    domain: Option<String>,
+    metadata: Vec<(String, String)>,
+    violations: Vec<(String, String)>,
+    help_url: Option<String>,
 }
 
 /// One entry of `error.details`.
@@ -200,7 +244,50 @@ struct Detail {
     #[serde(rename = "retryDelay")]
     retry_delay: Loose,
     reason: Loose,
+    domain: Loose,
+    metadata: Metadata,
+    #[serde(rename = "fieldViolations")]
+    field_violations: Violations,
+    links: HelpUrl,
 }
+
+/// A list of violations: a problem's `errors` (`{"detail","pointer"}`), Google's
+/// `fieldViolations` (`{"field","description"}`); the first [`MAX_VIOLATIONS`]
+/// entries that are objects with a field or a description.
+#[derive(Default)]
+struct Violations(Vec<(String, String)>);
+
+/// One violation, whichever names its members have.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ViolationFields {
+    field: Loose,
+    description: Loose,
+    pointer: Loose,
+    detail: Loose,
+}
+
+/// One entry of a list of violations; `None` when it is not an object.
+struct ViolationEntry(Option<ViolationFields>);
+
+/// Google's `ErrorInfo.metadata`: the first [`MAX_METADATA_ENTRIES`] members whose
+/// value is a string, the first of each name.
+#[derive(Default)]
+struct Metadata(Vec<(String, String)>);
+
+/// The `url` of the first link of Google's `Help.links` that has one.
+#[derive(Default)]
+struct HelpUrl(Option<String>);
+
+/// One link of `Help.links`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Link {
+    url: Loose,
+}
+
+/// One entry of `Help.links`; `None` when it is not an object.
+struct LinkEntry(Option<Link>);
 
 /// Any JSON value; only what a code, a string or a null needs is kept.
 #[derive(Default)]
@@ -340,7 +427,18 @@ macro_rules! deserialize_leniently {
     )*};
 }
 
-deserialize_leniently!(Loose, Document, ErrorField, GoogleDetails, DetailEntry);
+deserialize_leniently!(
+    Loose,
+    Document,
+    ErrorField,
+    GoogleDetails,
+    DetailEntry,
+    Violations,
+    ViolationEntry,
+    Metadata,
+    HelpUrl,
+    LinkEntry
+);
 
 impl Lenient for Loose {
     fn fallback() -> Self {
@@ -395,13 +493,22 @@ impl Lenient for GoogleDetails {
             present: true,
             ..GoogleDetails::default()
         };
+        let (mut error_info, mut bad_request) = (false, false);
         while let Some(DetailEntry(entry)) = seq.next_element::<DetailEntry>()? {
             let Some(detail) = entry else { continue };
             let kind = detail.kind.as_str().unwrap_or_default();
             if kind.ends_with("google.rpc.RetryInfo") && details.retry_delay.is_none() {
                 details.retry_delay = detail.retry_delay.into_string();
-            } else if kind.ends_with("google.rpc.ErrorInfo") && details.reason.is_none() {
+            } else if kind.ends_with("google.rpc.ErrorInfo") && !error_info {
+                error_info = true;
                 details.reason = detail.reason.into_string();
+                details.domain = detail.domain.into_string();
+                details.metadata = detail.metadata.0;
+            } else if kind.ends_with("google.rpc.BadRequest") && !bad_request {
+                bad_request = true;
+                details.violations = detail.field_violations.0;
+            } else if kind.ends_with("google.rpc.Help") && details.help_url.is_none() {
+                details.help_url = detail.links.0;
             }
         }
         Ok(details)
@@ -417,5 +524,87 @@ impl Lenient for DetailEntry {
     }
     fn on_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         Detail::deserialize(MapAccessDeserializer::new(map)).map(|detail| DetailEntry(Some(detail)))
+    }
+}
+
+impl Lenient for Violations {
+    fn fallback() -> Self {
+        Violations::default()
+    }
+    fn on_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        let mut violations = Vec::new();
+        while let Some(ViolationEntry(entry)) = seq.next_element::<ViolationEntry>()? {
+            let Some(fields) = entry else { continue };
+            let field = match (fields.field.into_string(), fields.pointer.as_str()) {
+                (Some(field), _) => Some(field),
+                (None, Some(pointer)) => Some(pointer::field(pointer)),
+                (None, None) => None,
+            };
+            let description = fields
+                .description
+                .into_string()
+                .or_else(|| fields.detail.into_string());
+            if field.is_none() && description.is_none() {
+                continue;
+            }
+            violations.push((field.unwrap_or_default(), description.unwrap_or_default()));
+            if violations.len() == MAX_VIOLATIONS {
+                drain_seq(seq)?;
+                break;
+            }
+        }
+        Ok(Violations(violations))
+    }
+}
+
+impl Lenient for ViolationEntry {
+    fn fallback() -> Self {
+        ViolationEntry(None)
+    }
+    fn on_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        ViolationFields::deserialize(MapAccessDeserializer::new(map))
+            .map(|fields| ViolationEntry(Some(fields)))
+    }
+}
+
+impl Lenient for Metadata {
+    fn fallback() -> Self {
+        Metadata::default()
+    }
+    fn on_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut entries: Vec<(String, String)> = Vec::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let Loose::Str(value) = map.next_value::<Loose>()? else {
+                continue;
+            };
+            if entries.len() < MAX_METADATA_ENTRIES && !entries.iter().any(|(n, _)| *n == name) {
+                entries.push((name, value));
+            }
+        }
+        Ok(Metadata(entries))
+    }
+}
+
+impl Lenient for HelpUrl {
+    fn fallback() -> Self {
+        HelpUrl(None)
+    }
+    fn on_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        let mut url = None;
+        while let Some(LinkEntry(link)) = seq.next_element::<LinkEntry>()? {
+            if url.is_none() {
+                url = link.and_then(|link| link.url.into_string());
+            }
+        }
+        Ok(HelpUrl(url))
+    }
+}
+
+impl Lenient for LinkEntry {
+    fn fallback() -> Self {
+        LinkEntry(None)
+    }
+    fn on_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        Link::deserialize(MapAccessDeserializer::new(map)).map(|link| LinkEntry(Some(link)))
     }
 }

@@ -328,7 +328,7 @@ impl std::error::Error for ClientThrottled {}
 impl From<ClientThrottled> for ErrorResponse {
     /// A 503 of type `client_throttled_error`, decoded from the envelope that
     /// [`ClientThrottled::to_json`](ApiError::to_json) writes (shape
-    /// [`Seed`](crate::client::BodyShape::Seed), no headers, no request id).
+    /// [`Envelope`](crate::client::BodyShape::Envelope), no headers, no request id).
     fn from(_: ClientThrottled) -> Self {
         // No headers, so the clock is never read: any instant will do.
         let envelope = ClientThrottled.to_json();
