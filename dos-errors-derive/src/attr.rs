@@ -55,6 +55,7 @@ pub const INTEGRATIONS: &[(&str, &str)] = &[
     ("axum", "axum"),
     ("actix_web", "actix-web"),
     ("utoipa", "utoipa"),
+    ("tonic", "tonic"),
 ];
 
 impl Place {

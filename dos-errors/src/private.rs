@@ -703,4 +703,5 @@ pub use crate::__impl_api_error as impl_api_error;
 // is a compile error naming its feature when the feature is off.
 pub use crate::__integrate_actix as integrate_actix_web;
 pub use crate::__integrate_axum as integrate_axum;
+pub use crate::__integrate_tonic as integrate_tonic;
 pub use crate::__integrate_utoipa as integrate_utoipa;

@@ -217,3 +217,15 @@ macro_rules! __integrate_utoipa {
         );
     };
 }
+
+/// `integrations(tonic)` without the `tonic` feature: a compile error naming it.
+#[cfg(not(feature = "tonic"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __integrate_tonic {
+    ($($tokens:tt)*) => {
+        ::core::compile_error!(
+            "`integrations(tonic)` needs the `tonic` feature of dos-errors: add `features = [\"tonic\"]` to the `dos-errors` dependency"
+        );
+    };
+}
