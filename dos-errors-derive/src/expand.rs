@@ -12,7 +12,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::{DeriveInput, Ident, LitStr, Member};
 
 use crate::ast::{Input, Variant};
-use crate::contract::{self, FormatTrait, LogLevel, Retryability};
+use crate::contract::{self, FormatTrait};
 use crate::fmt::{Message, Piece};
 use crate::generics::Bounds;
 use crate::valid::{Container, MessageSource, Own, Param, Plan, RetryAfter};
@@ -28,20 +28,28 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
     collect_bounds(&mut bounds, krate, variants, plans);
     let where_clause = bounds.where_clause(&original.generics);
 
+    // The rows and the match from a variant to its row are data: written as text
+    // and lexed by the compiler in one go (spans do not matter there: nothing in
+    // them can fail to type-check for a reason the user could fix).
     let type_name = ident.to_string();
-    let mut specs = Vec::new();
-    let mut variant_arms = Vec::new();
+    let mut rows = String::new();
+    let mut variant_arms = String::new();
     let mut template_arms = Vec::new();
     let mut field_arms = Vec::new();
+    let mut transparent_arms = Vec::new();
     let mut inner_types = Vec::new();
+    let mut row_count = 0usize;
     for (variant, plan) in variants.iter().zip(plans) {
         match plan {
             Plan::Own(own) => {
-                let row = specs.len();
                 let name = variant.ident.map_or(type_name.clone(), ToString::to_string);
-                specs.push(spec_literal(&name, variant, own));
-                let pattern = pattern(input, variant, &[]);
-                variant_arms.push(quote!(#pattern => __V::Own(#row),));
+                row_literal(&mut rows, &name, variant, own);
+                let path = match variant.ident {
+                    Some(ident) if input.is_enum() => format!("Self::{ident}"),
+                    _ => "Self".to_owned(),
+                };
+                variant_arms.push_str(&format!("{path} {{ .. }} => __V::Own({row_count}),"));
+                row_count += 1;
                 if let Some(arm) = template_arm(input, variant, own) {
                     template_arms.push(arm);
                 }
@@ -54,16 +62,18 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
                 let name = binding(variant, *field);
                 let span = variant.fields[*field].ty_span();
                 let inner = quote_spanned!(span=> #krate::__private::transparent(#name));
-                variant_arms.push(quote!(#pattern => __V::Transparent(#inner),));
+                transparent_arms.push(quote!(#pattern => __V::Transparent(#inner),));
                 inner_types.push(variant.fields[*field].ty);
             }
         }
     }
+    let rows: TokenStream = rows.parse().unwrap_or_default();
+    let variant_arms: TokenStream = variant_arms.parse().unwrap_or_default();
 
     let variant_body = if variants.is_empty() {
         quote!(match *self {})
     } else {
-        quote!(match self { #(#variant_arms)* })
+        quote!(match self { #variant_arms #(#transparent_arms)* })
     };
     let write_template = (!template_arms.is_empty()).then(|| {
         let rest = (template_arms.len() < variants.len()).then(|| quote!(_ => {}));
@@ -72,8 +82,7 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
             fn write_template(&self, __w: &mut #krate::MessageWriter<'_>) {
                 #[allow(unused_imports)]
                 use #krate::__private::{
-                    clean as __c, display as __d, fmt as __f, text as __t, Arg as __A,
-                    ViaDisplay as _, ViaFast as _,
+                    display as __d, fmt as __f, Arg as __A, ViaDisplay as _, ViaFast as _,
                 };
                 match self { #(#template_arms)* #rest }
             }
@@ -89,6 +98,10 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
             }
         }
     });
+    let domain = container.domain.as_ref().map(|domain| {
+        quote!(const DOMAIN: ::core::option::Option<&'static ::core::primitive::str> =
+            ::core::option::Option::Some(#domain);)
+    });
 
     let self_ty = quote!(#ident #ty_generics);
     let integrations = integrations(container, &impl_generics, &self_ty, &where_clause);
@@ -96,20 +109,26 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
         #[automatically_derived]
         #[allow(clippy::match_same_arms, clippy::too_many_lines, clippy::unreadable_literal)]
         impl #impl_generics #krate::__private::Derived for #self_ty #where_clause {
-            const SPECS: &'static [#krate::ErrorSpec] = {
+            const ROWS: &'static [#krate::__private::Row] = {
                 #[allow(unused_imports)]
-                use #krate::{
-                    ErrorSpec as __S, GrpcCode as __G, LogLevel as __L, Retryability as __R,
-                    __private::{seconds as __sec, status as __s, SPEC as __B},
-                };
+                use #krate::__private::{Row as __R, More as __M, MORE as __M0};
                 #[allow(unused_imports)]
-                use ::core::option::Option::Some as __Y;
-                &[#(#specs),*]
+                use ::core::option::Option::{None as __N, Some as __Y};
+                &[#rows]
             };
+            #domain
             #[inline]
             fn variant(&self) -> #krate::__private::Variant<'_> {
                 use #krate::__private::Variant as __V;
                 #variant_body
+            }
+            #[inline]
+            fn spec_cell(
+                index: ::core::primitive::usize,
+            ) -> &'static ::std::sync::OnceLock<#krate::ErrorSpec> {
+                static CELLS: [::std::sync::OnceLock<#krate::ErrorSpec>; #row_count] =
+                    [#krate::__private::SPEC_CELL; #row_count];
+                &CELLS[index]
             }
             #write_template
             #fields
@@ -134,8 +153,13 @@ pub fn stub(original: &DeriveInput, container: &Container) -> TokenStream {
     let integrations = integrations(container, &impl_generics, &self_ty, &where_clause);
     quote! {
         impl #impl_generics #krate::__private::Derived for #self_ty #where_clause {
-            const SPECS: &'static [#krate::ErrorSpec] = &[];
+            const ROWS: &'static [#krate::__private::Row] = &[];
             fn variant(&self) -> #krate::__private::Variant<'_> {
+                ::core::unimplemented!()
+            }
+            fn spec_cell(
+                index: ::core::primitive::usize,
+            ) -> &'static ::std::sync::OnceLock<#krate::ErrorSpec> {
                 ::core::unimplemented!()
             }
         }
@@ -190,77 +214,82 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
         .collect()
 }
 
-/// The `ErrorSpec` literal of a variant: every resolved value that differs from
-/// the runtime's base spec.
-fn spec_literal(name: &str, variant: &Variant, own: &Own) -> TokenStream {
+/// Appends the `Row` literal of a variant to `rows`: every resolved value.
+fn row_literal(rows: &mut String, name: &str, variant: &Variant, own: &Own) {
     let status = own.status;
-    let error_type = &own.error_type;
-    let mut fields = vec![
-        quote!(name: #name),
-        quote!(status: __s(#status)),
-        quote!(error_type: #error_type),
-    ];
-    let static_text = match &own.message {
-        MessageSource::Default => Some(contract::defaults(status).message.to_owned()),
-        MessageSource::Format(message) if message.is_static() => Some(message.static_text()),
+    let (message, json, display, interpolated, clean_text) = match &own.message {
+        MessageSource::Default => {
+            let text = contract::defaults(status).message;
+            (text.to_owned(), envelope(text, own), false, false, false)
+        }
+        MessageSource::Format(message) if message.is_static() => {
+            let text = message.static_text();
+            let json = envelope(&text, own);
+            (text, json, false, false, false)
+        }
         MessageSource::Format(message) => {
-            let template = &message.template;
-            fields.push(quote!(message: #template));
-            fields.push(quote!(interpolated: true));
-            None
+            let clean = message.pieces.iter().all(|piece| match piece {
+                Piece::Text(text) => contract::needs_no_escape(text),
+                Piece::Arg { .. } => true,
+            });
+            (message.template.clone(), String::new(), false, true, clean)
         }
-        MessageSource::Display => {
-            fields.push(quote!(message_is_display: true));
-            None
-        }
+        MessageSource::Display => (String::new(), String::new(), true, false, false),
     };
-    if let Some(text) = static_text {
-        let mut json = Vec::new();
-        contract::write_envelope(&mut json, &text, error_type, status);
-        let json = String::from_utf8(json).unwrap_or_default();
-        fields.push(quote!(message: #text));
-        fields.push(quote!(envelope_json: #json));
+    let traits = contract::Traits {
+        retryability: own.retryability,
+        grpc: own.grpc,
+        log: own.log,
+        masked: own.masked,
+        interpolated,
+        display,
+        retry_after_from_field: matches!(own.retry_after, RetryAfter::Field(_)),
+        param_from_field: matches!(own.param, Param::Field(_)),
+        violations_from_field: own.violations.is_some(),
+        clean_text,
     }
-    if own.retryability != Retryability::Fatal {
-        let retryability = Ident::new(&format!("{:?}", own.retryability), Span::call_site());
-        fields.push(quote!(retryability: __R::#retryability));
-    }
-    match own.retry_after {
-        RetryAfter::None => {}
-        RetryAfter::Const(seconds) => fields.push(quote!(retry_after: __sec(#seconds))),
-        RetryAfter::Field(_) => fields.push(quote!(retry_after_from_field: true)),
-    }
-    if own.masked {
-        fields.push(quote!(masked: true));
-    }
-    if own.log != LogLevel::Off {
-        let log = Ident::new(&format!("{:?}", own.log), Span::call_site());
-        fields.push(quote!(log: __L::#log));
-    }
+    .pack();
+    let mut more = Vec::new();
     if let Some(code) = &own.code {
-        fields.push(quote!(code: __Y(#code)));
+        more.push(format!("code: __Y({})", string(code)));
     }
-    match &own.param {
-        Param::None => {}
-        Param::Const(param) => fields.push(quote!(param: __Y(#param))),
-        Param::Field(_) => fields.push(quote!(param_from_field: true)),
+    if let Param::Const(param) = &own.param {
+        more.push(format!("param: __Y({})", string(param)));
     }
-    if own.violations.is_some() {
-        fields.push(quote!(violations_from_field: true));
+    if let RetryAfter::Const(seconds) = own.retry_after {
+        more.push(format!("retry_after: __Y({seconds}u64)"));
     }
     if let Some(url) = &own.doc_url {
-        fields.push(quote!(doc_url: __Y(#url)));
+        more.push(format!("doc_url: __Y({})", string(url)));
     }
-    if let Some(domain) = &own.domain {
-        fields.push(quote!(domain: __Y(#domain)));
-    }
-    let grpc = Ident::new(&format!("{:?}", own.grpc), Span::call_site());
-    fields.push(quote!(grpc_code: __G::#grpc));
     if !variant.docs.is_empty() {
-        let docs = &variant.docs;
-        fields.push(quote!(docs: #docs));
+        more.push(format!("docs: {}", string(&variant.docs)));
     }
-    quote!(__S { #(#fields,)* ..__B })
+    let more = if more.is_empty() {
+        "__N".to_owned()
+    } else {
+        format!("__Y(&__M {{ {}, ..__M0 }})", more.join(", "))
+    };
+    rows.push_str(&format!(
+        "__R {{ name: {}, status: {status}u16, error_type: {}, message: {}, json: {}, \
+         traits: {traits}u32, more: {more} }},",
+        string(name),
+        string(&own.error_type),
+        string(&message),
+        string(&json),
+    ));
+}
+
+/// The envelope of a static message, written by the contract's writer.
+fn envelope(text: &str, own: &Own) -> String {
+    let mut json = Vec::new();
+    contract::write_envelope(&mut json, text, &own.error_type, own.status);
+    String::from_utf8(json).unwrap_or_default()
+}
+
+/// `text` as a Rust string literal.
+fn string(text: &str) -> String {
+    proc_macro2::Literal::string(text).to_string()
 }
 
 /// The local name a field is bound to, spanned at the field so type errors point there.
@@ -307,47 +336,43 @@ fn template_arm(input: &Input, variant: &Variant, own: &Own) -> Option<TokenStre
     }
 }
 
-/// The message as a sequence of writes: literal text (checked for JSON escapes
-/// here, with the contract's escaper), values by trait dispatch, values with a
-/// format spec through `format_args!` spanned at the field, so a field that cannot
-/// be formatted is reported there.
+/// The values of the message's placeholders, in order (the text around them is
+/// the template's, written by the runtime): by trait dispatch without a format
+/// spec, through `format_args!` with one — each spanned at its field, so a field
+/// that cannot be formatted is reported there.
 fn message_pieces(variant: &Variant, message: &Message) -> (Vec<usize>, TokenStream) {
     let mut uses: Vec<usize> = Vec::new();
     let mut writes = Vec::new();
     for piece in &message.pieces {
-        match piece {
-            Piece::Text(text) => writes.push(if contract::needs_no_escape(text) {
-                quote!(__c(__w, #text);)
-            } else {
-                quote!(__t(__w, #text);)
-            }),
-            Piece::Arg {
-                field,
-                spec,
-                trait_,
-            } => {
-                let name = binding(variant, *field);
-                if !uses.contains(field) {
-                    uses.push(*field);
-                }
-                writes.push(if spec.is_empty() && *trait_ == FormatTrait::Display {
-                    quote!((&__A::new(#name)).put(__w);)
-                } else {
-                    let format = LitStr::new(&format!("{{:{spec}}}"), message.lit.span());
-                    let span = variant.fields[*field].ty_span();
-                    // `{x:p}` is the field's own pointer, as with thiserror (a
-                    // `Box`'s heap address, a reference's target), not the
-                    // address of the field.
-                    let value = if *trait_ == FormatTrait::Pointer {
-                        quote_spanned!(span=> *#name)
-                    } else {
-                        quote!(#name)
-                    };
-                    let args = quote_spanned!(span=> ::core::format_args!(#format, #value));
-                    quote!(__f(__w, #args);)
-                });
-            }
+        let Piece::Arg {
+            field,
+            spec,
+            trait_,
+        } = piece
+        else {
+            continue;
+        };
+        let name = binding(variant, *field);
+        if !uses.contains(field) {
+            uses.push(*field);
         }
+        let span = variant.fields[*field].ty_span();
+        writes.push(if spec.is_empty() && *trait_ == FormatTrait::Display {
+            // The field's binding carries its span: a field without `Display` is
+            // reported there.
+            quote!((&__A::new(#name)).put(__w);)
+        } else {
+            let format = LitStr::new(&format!("{{:{spec}}}"), message.lit.span());
+            // `{x:p}` is the field's own pointer, as with thiserror (a `Box`'s heap
+            // address, a reference's target), not the address of the field.
+            let value = if *trait_ == FormatTrait::Pointer {
+                quote_spanned!(span=> *#name)
+            } else {
+                quote!(#name)
+            };
+            let args = quote_spanned!(span=> ::core::format_args!(#format, #value));
+            quote!(__f(__w, #args);)
+        });
     }
     (uses, quote!(#(#writes)*))
 }

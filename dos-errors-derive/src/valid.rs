@@ -20,6 +20,8 @@ pub struct Container {
     pub krate: syn::Path,
     /// The frameworks to implement (`integrations(…)`).
     pub integrations: Vec<Ident>,
+    /// The service's domain (`domain = "…"`).
+    pub domain: Option<String>,
 }
 
 /// What to generate for one variant.
@@ -45,7 +47,6 @@ pub struct Own {
     /// The index of the `violations` field.
     pub violations: Option<usize>,
     pub doc_url: Option<String>,
-    pub domain: Option<String>,
     pub grpc: GrpcCode,
 }
 
@@ -129,6 +130,7 @@ pub fn container_settings(attrs: &Attrs) -> Container {
             .as_ref()
             .map(|s| s.value.clone())
             .unwrap_or_default(),
+        domain: attrs.domain.as_ref().map(|s| s.value.clone()),
     }
 }
 
@@ -246,7 +248,6 @@ fn plan_variant(
         param,
         violations,
         doc_url,
-        domain: container.domain.as_ref().map(|s| s.value.clone()),
         grpc: pick(own, defaults, |a| &a.grpc).map_or(status_defaults.grpc, |s| s.value),
     }))
 }

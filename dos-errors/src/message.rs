@@ -39,6 +39,16 @@ use crate::contract;
 /// ```
 pub struct MessageWriter<'a> {
     target: Target<'a>,
+    /// The template of a derived message being written: its literal text is
+    /// written from here, before each value and at the end.
+    template: Option<TemplateText>,
+}
+
+/// The part of a template still to write.
+struct TemplateText {
+    cursor: contract::Cursor<'static>,
+    /// The template's literal text needs no JSON escaping (checked by the derive).
+    clean: bool,
 }
 
 /// What the pieces become.
@@ -80,6 +90,7 @@ impl<'a> MessageWriter<'a> {
     pub(crate) fn text_into(out: &'a mut String) -> Self {
         MessageWriter {
             target: Target::Text(out),
+            template: None,
         }
     }
 
@@ -87,30 +98,33 @@ impl<'a> MessageWriter<'a> {
     pub(crate) fn json_into(out: &'a mut Vec<u8>) -> Self {
         MessageWriter {
             target: Target::Json(out),
+            template: None,
         }
     }
 
     /// A writer appending only the interpolated values, as members `"name":"value"`
     /// of a JSON object (no braces, comma-separated), named after the placeholders
-    /// of `template` (see [`Names`]): Google's `ErrorInfo.metadata`.
-    pub(crate) fn json_members_into(out: &'a mut Vec<u8>, template: &'static str) -> Self {
+    /// of the message's template (see [`Names`]): Google's `ErrorInfo.metadata`.
+    pub(crate) fn json_members_into(out: &'a mut Vec<u8>) -> Self {
         MessageWriter {
             target: Target::JsonMembers {
                 out,
-                names: Names::new(template),
+                names: Names::default(),
                 count: 0,
             },
+            template: None,
         }
     }
 
     /// A writer collecting only the interpolated values as `(name, value)` pairs,
     /// named as by [`json_members_into`](Self::json_members_into).
-    pub(crate) fn pairs_into(out: &'a mut Vec<(String, String)>, template: &'static str) -> Self {
+    pub(crate) fn pairs_into(out: &'a mut Vec<(String, String)>) -> Self {
         MessageWriter {
             target: Target::Pairs {
                 out,
-                names: Names::new(template),
+                names: Names::default(),
             },
+            template: None,
         }
     }
 
@@ -124,6 +138,37 @@ impl<'a> MessageWriter<'a> {
         }
     }
 
+    /// Starts writing a derived message from its `template`: its literal text is
+    /// written by the writer itself, before each value and at
+    /// [`end_template`](Self::end_template); `clean` when that text needs no JSON
+    /// escaping.
+    pub(crate) fn begin_template(&mut self, template: &'static str, clean: bool) {
+        self.template = Some(TemplateText {
+            cursor: contract::Cursor::new(template),
+            clean,
+        });
+    }
+
+    /// Writes what is left of the template's text.
+    pub(crate) fn end_template(&mut self) {
+        while self.next_placeholder().is_some() {}
+        self.template = None;
+    }
+
+    /// Writes the template's text up to the next placeholder and returns its name;
+    /// `None` without a template or past its last placeholder.
+    fn next_placeholder(&mut self) -> Option<&'static str> {
+        let MessageWriter { target, template } = self;
+        let text = template.as_mut()?;
+        let clean = text.clean;
+        text.cursor.next_placeholder(|piece| match target {
+            Target::Text(out) => out.push_str(piece),
+            Target::Json(out) if clean => out.extend_from_slice(piece.as_bytes()),
+            Target::Json(out) => contract::escape_into(out, piece),
+            Target::JsonMembers { .. } | Target::Pairs { .. } => {}
+        })
+    }
+
     /// Literal text of the message.
     pub fn text(&mut self, text: &str) {
         match &mut self.target {
@@ -133,29 +178,21 @@ impl<'a> MessageWriter<'a> {
         }
     }
 
-    /// Literal text known to need no JSON escaping (checked by the derive).
-    pub(crate) fn clean_text(&mut self, text: &str) {
-        match &mut self.target {
-            Target::Text(out) => out.push_str(text),
-            Target::Json(out) => out.extend_from_slice(text.as_bytes()),
-            Target::JsonMembers { .. } | Target::Pairs { .. } => {}
-        }
-    }
-
     /// An interpolated value, already text.
     pub fn arg_str(&mut self, value: &str) {
+        let placeholder = self.next_placeholder();
         match &mut self.target {
             Target::Text(out) => out.push_str(value),
             Target::Json(out) => contract::escape_into(out, value),
             Target::JsonMembers { out, names, count } => {
-                if let Some(name) = names.next() {
+                if let Some(name) = names.next(placeholder) {
                     open_member(out, name, count);
                     contract::escape_into(out, value);
                     out.push(b'"');
                 }
             }
             Target::Pairs { out, names } => {
-                if let Some(name) = names.next() {
+                if let Some(name) = names.next(placeholder) {
                     out.push((name.to_string(), value.to_owned()));
                 }
             }
@@ -164,6 +201,7 @@ impl<'a> MessageWriter<'a> {
 
     /// An interpolated value, formatted: `out.arg_fmt(format_args!("{:.1}", x))`.
     pub fn arg_fmt(&mut self, args: fmt::Arguments<'_>) {
+        let placeholder = self.next_placeholder();
         // Writing into memory cannot fail; a Display impl returning an error leaves
         // what it wrote, and the JSON stays well-formed.
         match &mut self.target {
@@ -174,7 +212,7 @@ impl<'a> MessageWriter<'a> {
                 let _ = fmt::Write::write_fmt(&mut crate::json::JsonStringWriter::new(out), args);
             }
             Target::JsonMembers { out, names, count } => {
-                if let Some(name) = names.next() {
+                if let Some(name) = names.next(placeholder) {
                     open_member(out, name, count);
                     let _ =
                         fmt::Write::write_fmt(&mut crate::json::JsonStringWriter::new(out), args);
@@ -182,7 +220,7 @@ impl<'a> MessageWriter<'a> {
                 }
             }
             Target::Pairs { out, names } => {
-                if let Some(name) = names.next() {
+                if let Some(name) = names.next(placeholder) {
                     let mut value = String::new();
                     let _ = fmt::Write::write_fmt(&mut value, args);
                     out.push((name.to_string(), value));
@@ -193,21 +231,25 @@ impl<'a> MessageWriter<'a> {
 
     /// An interpolated integer, in decimal (`negative` and its magnitude).
     pub(crate) fn arg_integer(&mut self, negative: bool, magnitude: u128) {
+        let placeholder = self.next_placeholder();
         let mut buffer = [0u8; 40];
         let digits = decimal(&mut buffer, negative, magnitude);
-        // Digits need no JSON escaping.
+        // Only ASCII digits and `-`: no JSON escaping.
         match &mut self.target {
+            Target::Text(out) => out.push_str(core::str::from_utf8(digits).unwrap_or_default()),
             Target::Json(out) => out.extend_from_slice(digits),
             Target::JsonMembers { out, names, count } => {
-                if let Some(name) = names.next() {
+                if let Some(name) = names.next(placeholder) {
                     open_member(out, name, count);
                     out.extend_from_slice(digits);
                     out.push(b'"');
                 }
             }
-            Target::Text(_) | Target::Pairs { .. } => {
-                // Only ASCII digits and `-` were written.
-                self.arg_str(core::str::from_utf8(digits).unwrap_or_default());
+            Target::Pairs { out, names } => {
+                if let Some(name) = names.next(placeholder) {
+                    let value = core::str::from_utf8(digits).unwrap_or_default().to_owned();
+                    out.push((name.to_string(), value));
+                }
             }
         }
     }
@@ -231,23 +273,22 @@ impl<'a> MessageWriter<'a> {
 }
 
 /// Names the interpolated values of a message after the placeholders of its
-/// template, in order; values past its placeholders (a hand-written
-/// `write_message`, which has no template) are named by their position, `"0"` for
-/// the first. A value whose placeholder's name came earlier (`{x} or {x:?}`) is
-/// left out: the first stands for the field, and names stay unique.
+/// template (the writer reads them as it writes the template's text); values
+/// without a placeholder (a hand-written `write_message`, which has no template)
+/// are named by their position, `"0"` for the first. A value whose placeholder's
+/// name came earlier (`{x} or {x:?}`) is left out: the first stands for the field,
+/// and names stay unique.
+#[derive(Default)]
 struct Names {
-    template: &'static str,
-    /// The part of the template after the placeholders named so far.
-    rest: &'static str,
     /// How many values have been named so far.
     position: usize,
-    /// The placeholders' names so far (the first [`REMEMBERED`]), to tell a
-    /// repeated name without reading the template again.
+    /// The placeholders' names so far (the first [`REMEMBERED`]).
     earlier: [&'static str; REMEMBERED],
+    /// More names than [`REMEMBERED`], rarely.
+    more: Vec<&'static str>,
 }
 
-/// How many placeholder names [`Names`] remembers; past them, it reads the
-/// template again to tell repeats.
+/// How many placeholder names [`Names`] keeps without allocating.
 const REMEMBERED: usize = 8;
 
 /// The name of a member.
@@ -267,52 +308,21 @@ impl fmt::Display for Name<'_> {
 }
 
 impl Names {
-    fn new(template: &'static str) -> Self {
-        Names {
-            template,
-            rest: template,
-            position: 0,
-            earlier: [""; REMEMBERED],
-        }
-    }
-
-    /// The name of the next value, `None` when it is left out.
-    fn next(&mut self) -> Option<Name<'static>> {
+    /// The name of the next value, whose placeholder is named `placeholder` (if
+    /// it has one); `None` when it is left out.
+    fn next(&mut self, placeholder: Option<&'static str>) -> Option<Name<'static>> {
         let position = self.position;
         self.position += 1;
-        let Some(name) = next_placeholder(&mut self.rest) else {
+        let Some(name) = placeholder else {
             return Some(Name::Position(position));
         };
-        let repeated = match self.earlier.get_mut(position) {
-            Some(slot) => {
-                *slot = name;
-                self.earlier[..position].contains(&name)
-            }
-            None => contract::placeholder_names(self.template)
-                .take(position)
-                .any(|earlier| earlier == name),
-        };
-        (!repeated).then_some(Name::Given(name))
-    }
-}
-
-/// The name of the next placeholder of a valid template (one the derive
-/// accepted), and `rest` moved past it: the names
-/// [`contract::placeholder_names`] reads, found with a byte scan instead of a
-/// full parse, because Google's format names values on every response.
-fn next_placeholder<'t>(rest: &mut &'t str) -> Option<&'t str> {
-    loop {
-        let open = rest.find('{')?;
-        let after = &rest[open + 1..];
-        if let Some(escaped) = after.strip_prefix('{') {
-            *rest = escaped;
-            continue;
+        let count = position.min(REMEMBERED);
+        let repeated = self.earlier[..count].contains(&name) || self.more.contains(&name);
+        match self.earlier.get_mut(position) {
+            Some(slot) => *slot = name,
+            None => self.more.push(name),
         }
-        let close = after.find('}').unwrap_or(after.len());
-        let inside = &after[..close];
-        *rest = after.get(close + 1..).unwrap_or("");
-        let name = inside.split(':').next().unwrap_or_default().trim();
-        return Some(name.strip_prefix("r#").unwrap_or(name));
+        (!repeated).then_some(Name::Given(name))
     }
 }
 
@@ -388,36 +398,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_byte_scan_finds_the_placeholders_the_contract_reads() {
-        for template in [
-            "",
-            "no placeholders }} {{",
-            "{a} and {b:>5} {{c}} {r#type:?} { d } {0}",
-            "{{{x}}}",
-            "{x:{{}",
-            "{x:#010.3e}{y}",
-            "{unclosed",
-            "é{é}€{€:x}",
-        ] {
-            let mut rest = template;
-            let scanned: Vec<&str> = std::iter::from_fn(|| next_placeholder(&mut rest)).collect();
-            let parsed: Vec<&str> = contract::placeholder_names(template).collect();
-            if contract::template(template).all(|piece| piece.is_ok()) {
-                assert_eq!(scanned, parsed, "{template:?}");
-            }
-        }
+    fn a_template_writes_its_own_text_around_the_values() {
+        let mut text = String::new();
+        let mut writer = MessageWriter::text_into(&mut text);
+        writer.begin_template("a {x} {{b}} {y:>3}!", true);
+        writer.arg_str("1");
+        writer.arg_fmt(format_args!("{:>3}", 2));
+        writer.end_template();
+        assert_eq!(text, "a 1 {b}   2!");
+
+        let mut json = Vec::new();
+        let mut writer = MessageWriter::json_into(&mut json);
+        writer.begin_template("say \"{0}\"\n", false);
+        writer.arg_integer(true, 5);
+        writer.end_template();
+        assert_eq!(json, br#"say \"-5\"\n"#);
     }
 
     #[test]
     fn repeated_names_are_left_out_past_the_remembered_ones() {
         let template = "{a}{b}{c}{d}{e}{f}{g}{h}{i}{j}{a}{j}{k}";
         let mut out = Vec::new();
-        let mut writer = MessageWriter::json_members_into(&mut out, template);
+        let mut writer = MessageWriter::json_members_into(&mut out);
+        writer.begin_template(template, true);
         for value in [
             "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14",
         ] {
             writer.arg_str(value);
         }
+        writer.end_template();
         assert_eq!(writer.count(), 12);
         assert_eq!(
             String::from_utf8(out).unwrap(),

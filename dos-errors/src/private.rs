@@ -4,11 +4,14 @@
 //! This module lists every item generated code may use. What a derive emits per
 //! type is data plus the least code data cannot replace:
 //!
-//! - an `impl` of [`Derived`]: a table of [`ErrorSpec`](crate::ErrorSpec) literals
-//!   (`SPECS`), a `match` from a value to its row or to its transparent field
-//!   ([`Derived::variant`]), and, only where the type needs them, a `match` that
-//!   writes interpolated messages ([`Derived::write_template`]) and one that reads
-//!   `retry_after`, `param` and `violations` fields ([`Derived::fields`]);
+//! - an `impl` of [`Derived`]: a table of [`Row`] literals (`ROWS`, one per variant,
+//!   every value resolved; the public [`ErrorSpec`](crate::ErrorSpec) of a row is
+//!   built from it when asked for), a `match` from a value to its row or to its
+//!   transparent field ([`Derived::variant`]), and, only where the type needs them,
+//!   a `match` that passes the values interpolated into messages
+//!   ([`Derived::write_template`]; the text around them is the template's, in the
+//!   row) and one that reads `retry_after`, `param` and `violations` fields
+//!   ([`Derived::fields`]);
 //! - one invocation of [`impl_api_error!`](crate::__impl_api_error), which implements
 //!   `ApiError` and `ApiErrorCatalog` for the type from that impl, with the
 //!   functions below: every method, every wire format and the catalogue are written
@@ -22,8 +25,10 @@
 
 use core::fmt;
 use std::borrow::Cow;
+use std::sync::OnceLock;
 use std::time::Duration;
 
+use crate::contract::Traits;
 use crate::{ApiError, ErrorSpec, FieldViolation, Format, MessageWriter, Status};
 
 pub use crate::integrations::probe::{
@@ -44,14 +49,23 @@ pub use ::utoipa;
 pub trait Derived {
     /// The type's own variants (not the transparent ones), in declaration order,
     /// with every declared and default value resolved.
-    const SPECS: &'static [ErrorSpec];
+    const ROWS: &'static [Row];
 
-    /// Which variant `self` is: a row of [`SPECS`](Derived::SPECS), or the field of a
+    /// The service's domain (`domain = "…"` on the type).
+    const DOMAIN: Option<&'static str> = None;
+
+    /// Which variant `self` is: a row of [`ROWS`](Derived::ROWS), or the field of a
     /// transparent variant.
     fn variant(&self) -> Variant<'_>;
 
-    /// Writes the message of a variant whose message is interpolated or its
-    /// `Display`; never called for others.
+    /// The cell holding the [`ErrorSpec`] of row `index`, built from the row the
+    /// first time it is asked for: the type's `static` array of
+    /// `OnceLock<ErrorSpec>`, one per row ([`SPEC_CELL`] each).
+    fn spec_cell(index: usize) -> &'static OnceLock<ErrorSpec>;
+
+    /// Writes the values of a variant whose message is interpolated (the text
+    /// around them comes from its template), or the `Display` of one whose
+    /// message is its `Display`; never called for others.
     #[inline]
     fn write_template(&self, out: &mut MessageWriter<'_>) {
         let _ = out;
@@ -64,9 +78,58 @@ pub trait Derived {
     }
 }
 
+/// One declared variant, as compact as the compiler likes it: a derive writes one
+/// such literal per variant (its cost to the compiler grows with the number of
+/// fields), and [`ErrorSpec`] is built from it when asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    /// The variant's name (the type's for a struct).
+    pub name: &'static str,
+    /// The status, checked to be in `400..=599`.
+    pub status: u16,
+    /// The error type.
+    pub error_type: &'static str,
+    /// The message's text when static, its template when interpolated, empty for `display`.
+    pub message: &'static str,
+    /// The envelope when the message is static, else empty.
+    pub json: &'static str,
+    /// Everything else that is not a string: [`contract::Traits::pack`].
+    pub traits: u32,
+    /// What few variants declare.
+    pub more: Option<&'static More>,
+}
+
+/// What few variants declare ([`Row::more`]).
+#[derive(Debug, Clone, Copy)]
+pub struct More {
+    /// `code = "…"`.
+    pub code: Option<&'static str>,
+    /// `param = "…"`.
+    pub param: Option<&'static str>,
+    /// `retry_after = N`, in seconds.
+    pub retry_after: Option<u64>,
+    /// The documentation link (`docs` on the type).
+    pub doc_url: Option<&'static str>,
+    /// The variant's doc comment.
+    pub docs: &'static str,
+}
+
+/// The base of generated [`More`] literals (`More { code: …, ..MORE }`).
+pub const MORE: More = More {
+    code: None,
+    param: None,
+    retry_after: None,
+    doc_url: None,
+    docs: "",
+};
+
+/// The initial value of each cell of [`Derived::spec_cell`]'s array.
+#[allow(clippy::declare_interior_mutable_const)] // copied into a `static` array, once per cell
+pub const SPEC_CELL: OnceLock<ErrorSpec> = OnceLock::new();
+
 /// The answer of [`Derived::variant`].
 pub enum Variant<'a> {
-    /// Row `n` of [`Derived::SPECS`].
+    /// Row `n` of [`Derived::ROWS`].
     Own(usize),
     /// A transparent variant: everything comes from this field.
     Transparent(&'a dyn ApiError),
@@ -92,30 +155,34 @@ impl Fields<'_> {
     };
 }
 
-/// The base of every generated spec literal (`ErrorSpec { name: …, ..SPEC }`): a
-/// derive writes each value it resolved; what it leaves out is this.
-pub const SPEC: ErrorSpec = ErrorSpec {
-    name: "",
-    status: Status::INTERNAL_SERVER_ERROR,
-    error_type: "",
-    message: "",
-    message_is_display: false,
-    interpolated: false,
-    retryability: crate::Retryability::Fatal,
-    retry_after: None,
-    retry_after_from_field: false,
-    masked: false,
-    log: crate::LogLevel::Off,
-    code: None,
-    param: None,
-    param_from_field: false,
-    violations_from_field: false,
-    doc_url: None,
-    domain: None,
-    grpc_code: crate::GrpcCode::Unknown,
-    docs: "",
-    envelope_json: "",
-};
+/// The [`ErrorSpec`] of a row.
+#[must_use]
+pub fn spec_of(row: &Row, domain: Option<&'static str>) -> ErrorSpec {
+    let traits = Traits::unpack(row.traits);
+    let more = row.more.copied().unwrap_or(MORE);
+    ErrorSpec {
+        name: row.name,
+        status: status(row.status),
+        error_type: row.error_type,
+        message: row.message,
+        message_is_display: traits.display,
+        interpolated: traits.interpolated,
+        retryability: traits.retryability,
+        retry_after: more.retry_after.map(Duration::from_secs),
+        retry_after_from_field: traits.retry_after_from_field,
+        masked: traits.masked,
+        log: traits.log,
+        code: more.code,
+        param: more.param,
+        param_from_field: traits.param_from_field,
+        violations_from_field: traits.violations_from_field,
+        doc_url: more.doc_url,
+        domain,
+        grpc_code: traits.grpc,
+        docs: more.docs,
+        envelope_json: row.json,
+    }
+}
 
 /// The [`Status`] of a code the derive has checked to be in `400..=599`.
 #[must_use]
@@ -126,27 +193,9 @@ pub const fn status(code: u16) -> Status {
     }
 }
 
-/// A constant `retry_after = N`.
-#[must_use]
-pub const fn seconds(secs: u64) -> Option<Duration> {
-    Some(Duration::from_secs(secs))
-}
-
 // ---------------------------------------------------------------------------
 // Interpolated messages: how a placeholder's value is written
 // ---------------------------------------------------------------------------
-
-/// Literal text of a message that needs no JSON escaping (the derive checked).
-#[inline]
-pub fn clean(out: &mut MessageWriter<'_>, text: &str) {
-    out.clean_text(text);
-}
-
-/// Literal text of a message.
-#[inline]
-pub fn text(out: &mut MessageWriter<'_>, text: &str) {
-    out.text(text);
-}
 
 /// A `{placeholder}` without a format spec. Generated code writes
 /// `(&Arg::new(field)).put(out)` with [`ViaFast`] and [`ViaDisplay`] in scope: the
@@ -154,7 +203,7 @@ pub fn text(out: &mut MessageWriter<'_>, text: &str) {
 /// `core::fmt` (string and integer types), [`ViaDisplay`] for every other type —
 /// the choice follows the type, never the way it is spelled. Both write exactly
 /// what `Display` writes. `new` requires `Display`, so a field that has none is
-/// reported there, with the standard library's message.
+/// reported there, once, with the standard library's message.
 pub struct Arg<'a, T> {
     value: &'a T,
     display: &'a dyn fmt::Display,
@@ -379,23 +428,29 @@ pub fn transparent<T: ApiError>(field: &T) -> &dyn ApiError {
 
 /// What a derived value is.
 enum Resolved<'a> {
-    Own(&'static ErrorSpec),
+    Own(usize, &'static Row),
     Transparent(&'a dyn ApiError),
 }
 
 #[inline]
 fn resolve<D: Derived + ?Sized>(error: &D) -> Resolved<'_> {
     match error.variant() {
-        Variant::Own(index) => Resolved::Own(&D::SPECS[index]),
+        Variant::Own(index) => Resolved::Own(index, &D::ROWS[index]),
         Variant::Transparent(inner) => Resolved::Transparent(inner),
     }
+}
+
+/// The traits of a row.
+#[inline]
+fn traits(row: &Row) -> Traits {
+    Traits::unpack(row.traits)
 }
 
 /// [`ApiError::status`].
 #[inline]
 pub fn status_of<D: Derived + ?Sized>(error: &D) -> Status {
     match resolve(error) {
-        Resolved::Own(spec) => spec.status,
+        Resolved::Own(_, row) => status(row.status),
         Resolved::Transparent(inner) => inner.status(),
     }
 }
@@ -404,7 +459,7 @@ pub fn status_of<D: Derived + ?Sized>(error: &D) -> Status {
 #[inline]
 pub fn error_type<D: Derived + ?Sized>(error: &D) -> &str {
     match resolve(error) {
-        Resolved::Own(spec) => spec.error_type,
+        Resolved::Own(_, row) => row.error_type,
         Resolved::Transparent(inner) => inner.error_type(),
     }
 }
@@ -413,28 +468,43 @@ pub fn error_type<D: Derived + ?Sized>(error: &D) -> &str {
 #[inline]
 pub fn message<D: Derived + ?Sized>(error: &D) -> Cow<'_, str> {
     match resolve(error) {
-        Resolved::Own(spec) if is_static(spec) => Cow::Borrowed(spec.message),
-        Resolved::Own(_) => {
+        Resolved::Own(_, row) if is_static(row) => Cow::Borrowed(row.message),
+        Resolved::Own(_, row) => {
             let mut text = String::new();
-            error.write_template(&mut MessageWriter::text_into(&mut text));
+            write_own(error, row, &mut MessageWriter::text_into(&mut text));
             Cow::Owned(text)
         }
         Resolved::Transparent(inner) => inner.message(),
     }
 }
 
-/// The message is the spec's text.
+/// The message is the row's text.
 #[inline]
-fn is_static(spec: &ErrorSpec) -> bool {
-    !spec.interpolated && !spec.message_is_display
+fn is_static(row: &Row) -> bool {
+    let traits = traits(row);
+    !traits.interpolated && !traits.display
+}
+
+/// Writes the message of a row that is not static: the values from the variant's
+/// fields, the text around them from the template.
+#[inline]
+fn write_own<D: Derived + ?Sized>(error: &D, row: &'static Row, out: &mut MessageWriter<'_>) {
+    let traits = traits(row);
+    if traits.interpolated {
+        out.begin_template(row.message, traits.clean_text);
+        error.write_template(out);
+        out.end_template();
+    } else {
+        error.write_template(out);
+    }
 }
 
 /// [`ApiError::write_message`].
 #[inline]
 pub fn write_message<D: Derived + ?Sized>(error: &D, out: &mut MessageWriter<'_>) {
     match resolve(error) {
-        Resolved::Own(spec) if is_static(spec) => out.text(spec.message),
-        Resolved::Own(_) => error.write_template(out),
+        Resolved::Own(_, row) if is_static(row) => out.text(row.message),
+        Resolved::Own(_, row) => write_own(error, row, out),
         Resolved::Transparent(inner) => inner.write_message(out),
     }
 }
@@ -443,7 +513,7 @@ pub fn write_message<D: Derived + ?Sized>(error: &D, out: &mut MessageWriter<'_>
 #[inline]
 pub fn retryability<D: Derived + ?Sized>(error: &D) -> crate::Retryability {
     match resolve(error) {
-        Resolved::Own(spec) => spec.retryability,
+        Resolved::Own(_, row) => traits(row).retryability,
         Resolved::Transparent(inner) => inner.retryability(),
     }
 }
@@ -452,8 +522,11 @@ pub fn retryability<D: Derived + ?Sized>(error: &D) -> crate::Retryability {
 #[inline]
 pub fn retry_after<D: Derived + ?Sized>(error: &D) -> Option<Duration> {
     match resolve(error) {
-        Resolved::Own(spec) if spec.retry_after_from_field => error.fields().retry_after,
-        Resolved::Own(spec) => spec.retry_after,
+        Resolved::Own(_, row) if traits(row).retry_after_from_field => error.fields().retry_after,
+        Resolved::Own(_, row) => row
+            .more
+            .and_then(|more| more.retry_after)
+            .map(Duration::from_secs),
         Resolved::Transparent(inner) => inner.retry_after(),
     }
 }
@@ -462,7 +535,7 @@ pub fn retry_after<D: Derived + ?Sized>(error: &D) -> Option<Duration> {
 #[inline]
 pub fn error_code<D: Derived + ?Sized>(error: &D) -> Option<&str> {
     match resolve(error) {
-        Resolved::Own(spec) => spec.code,
+        Resolved::Own(_, row) => row.more.and_then(|more| more.code),
         Resolved::Transparent(inner) => inner.error_code(),
     }
 }
@@ -472,10 +545,13 @@ pub fn error_code<D: Derived + ?Sized>(error: &D) -> Option<&str> {
 #[inline]
 pub fn param<D: Derived + ?Sized>(error: &D) -> Option<Cow<'_, str>> {
     match resolve(error) {
-        Resolved::Own(spec) if spec.masked => spec.param.map(Cow::Borrowed),
-        Resolved::Own(spec) => {
+        Resolved::Own(_, row) => {
+            let constant = row.more.and_then(|more| more.param);
+            if traits(row).masked {
+                return constant.map(Cow::Borrowed);
+            }
             let fields = error.fields();
-            spec.param
+            constant
                 .or(fields.param)
                 .or_else(|| fields.violations.first().map(FieldViolation::field))
                 .map(Cow::Borrowed)
@@ -488,8 +564,8 @@ pub fn param<D: Derived + ?Sized>(error: &D) -> Option<Cow<'_, str>> {
 #[inline]
 pub fn violations<D: Derived + ?Sized>(error: &D) -> &[FieldViolation] {
     match resolve(error) {
-        Resolved::Own(spec) if spec.masked => &[],
-        Resolved::Own(_) => error.fields().violations,
+        Resolved::Own(_, row) if traits(row).masked => &[],
+        Resolved::Own(..) => error.fields().violations,
         Resolved::Transparent(inner) => inner.violations(),
     }
 }
@@ -498,7 +574,7 @@ pub fn violations<D: Derived + ?Sized>(error: &D) -> &[FieldViolation] {
 #[inline]
 pub fn doc_url<D: Derived + ?Sized>(error: &D) -> Option<Cow<'_, str>> {
     match resolve(error) {
-        Resolved::Own(spec) => spec.doc_url.map(Cow::Borrowed),
+        Resolved::Own(_, row) => row.more.and_then(|more| more.doc_url).map(Cow::Borrowed),
         Resolved::Transparent(inner) => inner.doc_url(),
     }
 }
@@ -507,7 +583,7 @@ pub fn doc_url<D: Derived + ?Sized>(error: &D) -> Option<Cow<'_, str>> {
 #[inline]
 pub fn domain<D: Derived + ?Sized>(error: &D) -> Option<&str> {
     match resolve(error) {
-        Resolved::Own(spec) => spec.domain,
+        Resolved::Own(..) => D::DOMAIN,
         Resolved::Transparent(inner) => inner.domain(),
     }
 }
@@ -516,16 +592,18 @@ pub fn domain<D: Derived + ?Sized>(error: &D) -> Option<&str> {
 #[inline]
 pub fn grpc_code<D: Derived + ?Sized>(error: &D) -> crate::GrpcCode {
     match resolve(error) {
-        Resolved::Own(spec) => spec.grpc_code,
+        Resolved::Own(_, row) => traits(row).grpc,
         Resolved::Transparent(inner) => inner.grpc_code(),
     }
 }
 
-/// [`ApiError::spec`].
+/// [`ApiError::spec`]: built from the row the first time it is asked for.
 #[inline]
 pub fn spec<D: Derived + ?Sized>(error: &D) -> Option<&'static ErrorSpec> {
     match resolve(error) {
-        Resolved::Own(spec) => Some(spec),
+        Resolved::Own(index, row) => {
+            Some(D::spec_cell(index).get_or_init(|| spec_of(row, D::DOMAIN)))
+        }
         Resolved::Transparent(inner) => inner.spec(),
     }
 }
@@ -535,10 +613,10 @@ pub fn spec<D: Derived + ?Sized>(error: &D) -> Option<&'static ErrorSpec> {
 #[inline]
 pub fn write_json<D: ApiError + Derived + ?Sized>(error: &D, out: &mut Vec<u8>) {
     match resolve(error) {
-        Resolved::Own(spec) if !spec.envelope_json.is_empty() => {
-            out.extend_from_slice(spec.envelope_json.as_bytes());
+        Resolved::Own(_, row) if !row.json.is_empty() => {
+            out.extend_from_slice(row.json.as_bytes());
         }
-        Resolved::Own(_) => crate::format::write(error, Format::Envelope, None, out),
+        Resolved::Own(..) => crate::format::write(error, Format::Envelope, None, out),
         Resolved::Transparent(inner) => inner.write_json(out),
     }
 }
@@ -549,7 +627,7 @@ pub fn write_as<D: ApiError + Derived + ?Sized>(error: &D, format: Format, out: 
     match (format, resolve(error)) {
         (Format::Envelope, _) => write_json(error, out),
         (_, Resolved::Transparent(inner)) => inner.write_as(format, out),
-        (_, Resolved::Own(_)) => crate::format::write(error, format, None, out),
+        (_, Resolved::Own(..)) => crate::format::write(error, format, None, out),
     }
 }
 
@@ -561,8 +639,8 @@ pub fn write_as<D: ApiError + Derived + ?Sized>(error: &D, format: Format, out: 
 /// transparent field type contributes (`inner`, one function per type), without
 /// duplicates.
 #[must_use]
-pub fn catalog(own: &[ErrorSpec], inner: &[fn() -> Vec<ErrorSpec>]) -> Vec<ErrorSpec> {
-    let mut specs = own.to_vec();
+pub fn catalog<D: Derived + ?Sized>(inner: &[fn() -> Vec<ErrorSpec>]) -> Vec<ErrorSpec> {
+    let mut specs: Vec<ErrorSpec> = D::ROWS.iter().map(|row| spec_of(row, D::DOMAIN)).collect();
     for contribution in inner {
         for spec in contribution() {
             if !specs.contains(&spec) {
@@ -688,8 +766,7 @@ macro_rules! __impl_api_error {
             fn catalog() -> ::std::vec::Vec<$crate::ErrorSpec> {
                 #[allow(unused_imports)]
                 use $crate::__private::{ViaCatalog as _, ViaNoCatalog as _};
-                $crate::__private::catalog(
-                    <Self as $crate::__private::Derived>::SPECS,
+                $crate::__private::catalog::<Self>(
                     &[$((&&$crate::__private::CatalogProbe::<$inner>::NEW).catalog_fn()),*],
                 )
             }

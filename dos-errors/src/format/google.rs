@@ -53,10 +53,10 @@ pub(super) fn write<E: ApiError + ?Sized>(members: &Members<'_, E>, out: &mut Ve
         raw(out, r#","domain":"#);
         string(out, domain);
     }
-    if let Some(template) = metadata_template(members.spec) {
+    if shows_metadata(members.spec) {
         let start = out.len();
         raw(out, r#","metadata":{"#);
-        let mut writer = MessageWriter::json_members_into(out, template);
+        let mut writer = MessageWriter::json_members_into(out);
         error.write_message(&mut writer);
         if writer.count() == 0 {
             out.truncate(start);
@@ -123,15 +123,14 @@ fn reason<E: ApiError + ?Sized>(error: &E) -> &str {
     error.error_code().unwrap_or_else(|| error.error_type())
 }
 
-/// The template naming the values interpolated into the message of an error with
-/// this spec, `None` when its metadata is empty by rule: a masked error shows none,
-/// and a declared message that interpolates nothing has none. A hand-written error
-/// (no spec) has no template: its values, if it writes any, are named by position.
-fn metadata_template(spec: Option<&ErrorSpec>) -> Option<&'static str> {
+/// Whether an error with this spec has metadata to show: a masked error shows
+/// none, and a declared message that interpolates nothing has none. The values of
+/// a derived message are named after its template's placeholders as it is
+/// written; those of a hand-written error (no spec), if it writes any, by position.
+fn shows_metadata(spec: Option<&ErrorSpec>) -> bool {
     match spec {
-        Some(spec) if spec.masked || !spec.interpolated => None,
-        Some(spec) => Some(spec.message),
-        None => Some(""),
+        Some(spec) => !spec.masked && spec.interpolated,
+        None => true,
     }
 }
 
@@ -205,8 +204,8 @@ pub(crate) struct GoogleDetails<'a> {
 #[allow(dead_code)] // called by the gRPC integration
 pub(crate) fn details<E: ApiError + ?Sized>(error: &E) -> GoogleDetails<'_> {
     let mut metadata = Vec::new();
-    if let Some(template) = metadata_template(error.spec()) {
-        error.write_message(&mut MessageWriter::pairs_into(&mut metadata, template));
+    if shows_metadata(error.spec()) {
+        error.write_message(&mut MessageWriter::pairs_into(&mut metadata));
     }
     let violations = error.violations();
     let field_violations = match error.param() {
