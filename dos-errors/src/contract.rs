@@ -1008,10 +1008,10 @@ impl<'a> Cursor<'a> {
                 self.rest = &after[2..];
                 continue;
             }
-            if after.starts_with('}') {
+            if let Some(rest) = after.strip_prefix('}') {
                 // Not in a checked template: keep it as text.
-                text(&after[..1]);
-                self.rest = &after[1..];
+                text("}");
+                self.rest = rest;
                 continue;
             }
             let inner = &after[1..];
