@@ -57,8 +57,14 @@ use crate::{ApiError, FieldViolation, GrpcCode, MessageWriter, Retryability, Sta
 
 mod body;
 mod call_error;
+#[cfg(feature = "http")]
+mod http;
 mod text;
 
+#[cfg(feature = "http")]
+pub use self::http::ResponseHead;
+#[cfg(feature = "http")]
+pub(crate) use self::http::header_pairs;
 pub use call_error::{CallError, TransportKind};
 
 /// At most this many bytes of a body are read by default (64 KiB).
@@ -451,8 +457,7 @@ impl ApiError for ErrorResponse {
     fn retryability(&self) -> Retryability {
         match self.inner.should_retry {
             Some(false) => Retryability::Fatal,
-            Some(true) if self.inner.status == Status::TOO_MANY_REQUESTS => Retryability::Throttled,
-            Some(true) => Retryability::Transient,
+            Some(true) => Retryability::retryable(self.inner.status.as_u16()),
             None => self.inner.status.default_retryability(),
         }
     }

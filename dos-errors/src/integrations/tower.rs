@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use ::tower::retry::Policy;
 
-use super::http::header_pairs;
+use crate::client::header_pairs;
 use crate::client::ErrorResponse;
 use crate::retry::{RetryDecision, RetryPolicy};
 
