@@ -1,5 +1,5 @@
 //! The `http` feature: [`response`] builds an `http::Response` from any [`ApiError`]
-//! and `ErrorResponse::from_http` decodes one.
+//! (in the request's error format); the client decodes one with `ErrorResponse::from_http`.
 
 use http::header::{HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use http::StatusCode;
