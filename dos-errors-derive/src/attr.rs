@@ -281,7 +281,11 @@ fn parse_key(
     }
     let key = input.call(Ident::parse_any)?;
     let name = key.to_string();
-    let Some(name) = place.keys().into_iter().find(|allowed| *allowed == name) else {
+    let known = VARIANT_KEYS.iter().chain(TYPE_KEYS).chain(FIELD_KEYS);
+    let Some(name) = known
+        .copied()
+        .find(|known| *known == name && place.allows(known))
+    else {
         skip_to_comma(input);
         return Err(unknown_key(&key, place));
     };

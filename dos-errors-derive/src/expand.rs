@@ -67,8 +67,8 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
             }
         }
     }
-    let rows: TokenStream = rows.parse().unwrap_or_default();
-    let variant_arms: TokenStream = variant_arms.parse().unwrap_or_default();
+    let rows = lex(&rows);
+    let variant_arms = lex(&variant_arms);
 
     let variant_body = if variants.is_empty() {
         quote!(match *self {})
@@ -81,9 +81,7 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
             #[inline]
             fn write_template(&self, __w: &mut #krate::MessageWriter<'_>) {
                 #[allow(unused_imports)]
-                use #krate::__private::{
-                    display as __d, fmt as __f, Arg as __A, ViaDisplay as _, ViaFast as _,
-                };
+                use #krate::__private::{display as __d, fmt as __f, Arg as __A, ViaDisplay as _};
                 match self { #(#template_arms)* #rest }
             }
         }
@@ -237,6 +235,7 @@ fn row_literal(rows: &mut String, name: &str, variant: &Variant, own: &Own) {
         MessageSource::Display => (String::new(), String::new(), true, false, false),
     };
     let traits = contract::Traits {
+        status,
         retryability: own.retryability,
         grpc: own.grpc,
         log: own.log,
@@ -271,8 +270,8 @@ fn row_literal(rows: &mut String, name: &str, variant: &Variant, own: &Own) {
         format!("__Y(&__M {{ {}, ..__M0 }})", more.join(", "))
     };
     rows.push_str(&format!(
-        "__R {{ name: {}, status: {status}u16, error_type: {}, message: {}, json: {}, \
-         traits: {traits}u32, more: {more} }},",
+        "__R {{ name: {}, error_type: {}, message: {}, json: {}, traits: {traits}u32, \
+         more: {more} }},",
         string(name),
         string(&own.error_type),
         string(&message),
@@ -287,9 +286,36 @@ fn envelope(text: &str, own: &Own) -> String {
     String::from_utf8(json).unwrap_or_default()
 }
 
-/// `text` as a Rust string literal.
+/// Tokens of generated source text, lexed by the compiler itself when the derive
+/// runs in it (proc_macro2's own parse validates the text with a lexer of its
+/// own first, which costs more than everything else the derive does).
+fn lex(text: &str) -> TokenStream {
+    if proc_macro::is_available() {
+        if let Ok(tokens) = text.parse::<proc_macro::TokenStream>() {
+            return tokens.into();
+        }
+    }
+    text.parse().unwrap_or_default()
+}
+
+/// `text` as a Rust string literal (written here rather than through the
+/// compiler: thousands of literals, each a round trip to it otherwise).
 fn string(text: &str) -> String {
-    proc_macro2::Literal::string(text).to_string()
+    let mut literal = String::with_capacity(text.len() + 2);
+    literal.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => literal.push_str("\\\""),
+            '\\' => literal.push_str("\\\\"),
+            '\n' => literal.push_str("\\n"),
+            '\r' => literal.push_str("\\r"),
+            '\t' => literal.push_str("\\t"),
+            c if c.is_control() => literal.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => literal.push(c),
+        }
+    }
+    literal.push('"');
+    literal
 }
 
 /// The local name a field is bound to, spanned at the field so type errors point there.
@@ -358,9 +384,10 @@ fn message_pieces(variant: &Variant, message: &Message) -> (Vec<usize>, TokenStr
         }
         let span = variant.fields[*field].ty_span();
         writes.push(if spec.is_empty() && *trait_ == FormatTrait::Display {
-            // The field's binding carries its span: a field without `Display` is
-            // reported there.
-            quote!((&__A::new(#name)).put(__w);)
+            // The method is located at the field (with the call site's name
+            // resolution): a field without `Display` is reported there.
+            let put = Ident::new("put", Span::call_site().located_at(span));
+            quote!(__A(#name).#put(__w);)
         } else {
             let format = LitStr::new(&format!("{{:{spec}}}"), message.lit.span());
             // `{x:p}` is the field's own pointer, as with thiserror (a `Box`'s heap
@@ -449,6 +476,23 @@ fn collect_bounds(bounds: &mut Bounds, krate: &syn::Path, variants: &[Variant], 
                     );
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn string_literals_read_back_as_the_text() {
+        for text in [
+            "",
+            "plain",
+            "quote \" backslash \\ nl \n tab \t cr \r",
+            "\u{0}\u{1f}\u{7f}\u{85}",
+            "é 😀 {x}",
+        ] {
+            let literal: syn::LitStr = syn::parse_str(&super::string(text)).unwrap();
+            assert_eq!(literal.value(), text);
         }
     }
 }

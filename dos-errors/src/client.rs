@@ -62,9 +62,9 @@ mod http;
 mod text;
 
 #[cfg(feature = "http")]
-pub use self::http::ResponseHead;
-#[cfg(feature = "http")]
 pub(crate) use self::http::header_pairs;
+#[cfg(feature = "http")]
+pub use self::http::ResponseHead;
 pub use call_error::{CallError, TransportKind};
 
 /// At most this many bytes of a body are read by default (64 KiB).

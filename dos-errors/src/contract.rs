@@ -458,6 +458,8 @@ pub fn doc_url(base: &str, code: Option<&str>, error_type: &str) -> String {
 /// definition of the layout, used by the derive and by the runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Traits {
+    /// The HTTP status, in `400..=599`.
+    pub status: u16,
     /// Whether clients may retry.
     pub retryability: Retryability,
     /// The gRPC code.
@@ -506,6 +508,7 @@ impl Traits {
             | (self.param_from_field as u32) << 14
             | (self.violations_from_field as u32) << 15
             | (self.clean_text as u32) << 16
+            | ((self.status.saturating_sub(400) % 200) as u32) << 17
     }
 
     /// The traits of a number made by [`pack`](Traits::pack); other numbers give
@@ -513,6 +516,7 @@ impl Traits {
     #[must_use]
     pub const fn unpack(bits: u32) -> Traits {
         Traits {
+            status: 400 + (bits >> 17 & 0xFF) as u16 % 200,
             retryability: match bits & 0b11 {
                 1 => Retryability::Transient,
                 2 => Retryability::Throttled,
@@ -1128,6 +1132,7 @@ mod tests {
             .enumerate()
             {
                 let traits = Traits {
+                    status: [400, 429, 599][index],
                     retryability,
                     grpc,
                     log: [

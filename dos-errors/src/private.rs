@@ -85,15 +85,14 @@ pub trait Derived {
 pub struct Row {
     /// The variant's name (the type's for a struct).
     pub name: &'static str,
-    /// The status, checked to be in `400..=599`.
-    pub status: u16,
     /// The error type.
     pub error_type: &'static str,
     /// The message's text when static, its template when interpolated, empty for `display`.
     pub message: &'static str,
     /// The envelope when the message is static, else empty.
     pub json: &'static str,
-    /// Everything else that is not a string: [`contract::Traits::pack`].
+    /// Everything else that is not a string, the status included:
+    /// [`Traits::pack`](crate::contract::Traits::pack).
     pub traits: u32,
     /// What few variants declare.
     pub more: Option<&'static More>,
@@ -162,7 +161,7 @@ pub fn spec_of(row: &Row, domain: Option<&'static str>) -> ErrorSpec {
     let more = row.more.copied().unwrap_or(MORE);
     ErrorSpec {
         name: row.name,
-        status: status(row.status),
+        status: status(traits.status),
         error_type: row.error_type,
         message: row.message,
         message_is_display: traits.display,
@@ -197,26 +196,19 @@ pub const fn status(code: u16) -> Status {
 // Interpolated messages: how a placeholder's value is written
 // ---------------------------------------------------------------------------
 
-/// A `{placeholder}` without a format spec. Generated code writes
-/// `(&Arg::new(field)).put(out)` with [`ViaFast`] and [`ViaDisplay`] in scope: the
-/// compiler picks [`ViaFast`] for the types it knows how to write without
-/// `core::fmt` (string and integer types), [`ViaDisplay`] for every other type —
-/// the choice follows the type, never the way it is spelled. Both write exactly
-/// what `Display` writes. `new` requires `Display`, so a field that has none is
-/// reported there, once, with the standard library's message.
-pub struct Arg<'a, T> {
-    value: &'a T,
-    display: &'a dyn fmt::Display,
-}
+/// A `{placeholder}` without a format spec: generated code writes
+/// `Arg(field).put(out)` with [`ViaDisplay`] in scope. The inherent `put` exists
+/// for the [`Fast`] types — written without `core::fmt` (string and integer
+/// types) — and, being inherent, is chosen first; for every other type the
+/// compiler falls back to [`ViaDisplay::put`]. The choice follows the type, never
+/// the way it is spelled, and both write exactly what `Display` writes.
+pub struct Arg<'a, T: ?Sized>(pub &'a T);
 
-impl<'a, T: fmt::Display> Arg<'a, T> {
-    /// Wraps the value of a placeholder.
+impl<T: Fast + ?Sized> Arg<'_, T> {
+    /// Writes the value without `core::fmt`.
     #[inline]
-    pub fn new(value: &'a T) -> Self {
-        Arg {
-            value,
-            display: value,
-        }
+    pub fn put(&self, out: &mut MessageWriter<'_>) {
+        self.0.put_fast(out);
     }
 }
 
@@ -226,29 +218,16 @@ pub trait Fast {
     fn put_fast(&self, out: &mut MessageWriter<'_>);
 }
 
-/// Chosen for [`Fast`] types.
-pub trait ViaFast {
-    /// Writes the value.
-    fn put(&self, out: &mut MessageWriter<'_>);
-}
-
-/// Chosen for every other type.
+/// Chosen for every type that is not [`Fast`]: writes its `Display`.
 pub trait ViaDisplay {
     /// Writes the value.
     fn put(&self, out: &mut MessageWriter<'_>);
 }
 
-impl<T: Fast> ViaFast for Arg<'_, T> {
+impl<T: fmt::Display + ?Sized> ViaDisplay for Arg<'_, T> {
     #[inline]
     fn put(&self, out: &mut MessageWriter<'_>) {
-        self.value.put_fast(out);
-    }
-}
-
-impl<T> ViaDisplay for &Arg<'_, T> {
-    #[inline]
-    fn put(&self, out: &mut MessageWriter<'_>) {
-        out.arg_fmt(format_args!("{}", self.display));
+        out.arg_fmt(format_args!("{}", self.0));
     }
 }
 
@@ -450,7 +429,7 @@ fn traits(row: &Row) -> Traits {
 #[inline]
 pub fn status_of<D: Derived + ?Sized>(error: &D) -> Status {
     match resolve(error) {
-        Resolved::Own(_, row) => status(row.status),
+        Resolved::Own(_, row) => status(traits(row).status),
         Resolved::Transparent(inner) => inner.status(),
     }
 }
@@ -601,11 +580,19 @@ pub fn grpc_code<D: Derived + ?Sized>(error: &D) -> crate::GrpcCode {
 #[inline]
 pub fn spec<D: Derived + ?Sized>(error: &D) -> Option<&'static ErrorSpec> {
     match resolve(error) {
-        Resolved::Own(index, row) => {
-            Some(D::spec_cell(index).get_or_init(|| spec_of(row, D::DOMAIN)))
-        }
+        Resolved::Own(index, row) => Some(spec_in(D::spec_cell(index), row, D::DOMAIN)),
         Resolved::Transparent(inner) => inner.spec(),
     }
+}
+
+/// The spec of `row` in its `cell`, built the first time. Not generic, so that
+/// each derived type does not instantiate (and compile) `OnceLock`'s machinery again.
+fn spec_in(
+    cell: &'static OnceLock<ErrorSpec>,
+    row: &'static Row,
+    domain: Option<&'static str>,
+) -> &'static ErrorSpec {
+    cell.get_or_init(|| spec_of(row, domain))
 }
 
 /// [`ApiError::write_json`]: a static message's envelope is copied as the derive
@@ -635,12 +622,16 @@ pub fn write_as<D: ApiError + Derived + ?Sized>(error: &D, format: Format, out: 
 // The catalogue
 // ---------------------------------------------------------------------------
 
-/// `ApiErrorCatalog::catalog` of a derived type: its own specs, then what each
-/// transparent field type contributes (`inner`, one function per type), without
-/// duplicates.
+/// `ApiErrorCatalog::catalog` of a derived type: its own specs (its `rows`), then
+/// what each transparent field type contributes (`inner`, one function per type),
+/// without duplicates. Not generic: compiled once, here, not once per type.
 #[must_use]
-pub fn catalog<D: Derived + ?Sized>(inner: &[fn() -> Vec<ErrorSpec>]) -> Vec<ErrorSpec> {
-    let mut specs: Vec<ErrorSpec> = D::ROWS.iter().map(|row| spec_of(row, D::DOMAIN)).collect();
+pub fn catalog(
+    rows: &'static [Row],
+    domain: Option<&'static str>,
+    inner: &[fn() -> Vec<ErrorSpec>],
+) -> Vec<ErrorSpec> {
+    let mut specs: Vec<ErrorSpec> = rows.iter().map(|row| spec_of(row, domain)).collect();
     for contribution in inner {
         for spec in contribution() {
             if !specs.contains(&spec) {
@@ -766,7 +757,9 @@ macro_rules! __impl_api_error {
             fn catalog() -> ::std::vec::Vec<$crate::ErrorSpec> {
                 #[allow(unused_imports)]
                 use $crate::__private::{ViaCatalog as _, ViaNoCatalog as _};
-                $crate::__private::catalog::<Self>(
+                $crate::__private::catalog(
+                    <Self as $crate::__private::Derived>::ROWS,
+                    <Self as $crate::__private::Derived>::DOMAIN,
                     &[$((&&$crate::__private::CatalogProbe::<$inner>::NEW).catalog_fn()),*],
                 )
             }
