@@ -44,6 +44,8 @@ mod expand;
 mod fmt;
 #[allow(missing_docs)]
 mod generics;
+#[cfg(test)]
+mod tests;
 #[allow(missing_docs)]
 mod valid;
 
