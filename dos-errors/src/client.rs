@@ -58,6 +58,8 @@ use crate::{ApiError, FieldViolation, GrpcCode, MessageWriter, Retryability, Sta
 mod body;
 mod call_error;
 mod text;
+#[cfg(feature = "tonic")]
+mod tonic;
 
 pub use call_error::{CallError, TransportKind};
 
