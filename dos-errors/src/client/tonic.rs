@@ -161,14 +161,20 @@ impl ErrorResponse {
         let domain = details
             .domain
             .and_then(|domain| clean(&domain, MAX_FIELD_BYTES));
-        let metadata = details
-            .metadata
-            .iter()
-            .filter_map(|(name, value)| {
-                let name = clean(name, MAX_FIELD_BYTES)?;
-                Some((name, clean(value, MAX_FIELD_BYTES).unwrap_or_default()))
-            })
-            .collect();
+        // Names are told apart once cleaned: each name once, as the first entry
+        // that has it says.
+        let mut metadata: Vec<(String, String)> = Vec::new();
+        for (name, value) in &details.metadata {
+            if metadata.len() == MAX_METADATA_ENTRIES {
+                break;
+            }
+            let Some(name) = clean(name, MAX_FIELD_BYTES) else {
+                continue;
+            };
+            if metadata.iter().all(|(known, _)| *known != name) {
+                metadata.push((name, clean(value, MAX_FIELD_BYTES).unwrap_or_default()));
+            }
+        }
         let violations = details
             .violations
             .iter()
@@ -223,9 +229,8 @@ impl From<tonic::Status> for ErrorResponse {
 
 /// What the details of a `google.rpc.Status` say, read as the JSON decoder reads
 /// Google's `details`: the first `ErrorInfo`, `BadRequest` and `Help` (with a link
-/// URL), the first `RetryInfo` with a valid delay; metadata entries the first of
-/// each name, at most [`MAX_METADATA_ENTRIES`]. A detail that does not decode is
-/// skipped.
+/// URL), the first `RetryInfo` with a valid delay. A detail that does not decode is
+/// skipped. Texts as sent: [`ErrorResponse::from_tonic`] cleans and bounds them.
 #[derive(Default)]
 struct Details {
     reason: Option<Vec<u8>>,
@@ -249,12 +254,11 @@ impl Details {
                 error_info = true;
                 details.reason = Some(info.reason);
                 details.domain = Some(info.domain);
-                for entry in info.metadata {
-                    let known = details.metadata.iter().any(|(key, _)| *key == entry.key);
-                    if !known && details.metadata.len() < MAX_METADATA_ENTRIES {
-                        details.metadata.push((entry.key, entry.value));
-                    }
-                }
+                details.metadata = info
+                    .metadata
+                    .into_iter()
+                    .map(|entry| (entry.key, entry.value))
+                    .collect();
             } else if details.retry_delay.is_none() && any.is(rpc::RETRY_INFO) {
                 details.retry_delay = rpc::RetryInfo::decode(value)
                     .ok()
