@@ -279,3 +279,145 @@ impl Details {
         details
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::integrations::tonic::rpc::{Any, MetadataEntry};
+    use crate::ApiError;
+
+    fn received(details: Vec<Any>) -> tonic::Status {
+        let rich = rpc::Status {
+            code: 3,
+            message: b"from the details".to_vec(),
+            details,
+        };
+        tonic::Status::with_details(
+            tonic::Code::InvalidArgument,
+            "",
+            rich.encode_to_vec().into(),
+        )
+    }
+
+    fn info(reason: &[u8], domain: &[u8], metadata: &[(&[u8], &[u8])]) -> Any {
+        let metadata = metadata
+            .iter()
+            .map(|(key, value)| MetadataEntry {
+                key: key.to_vec(),
+                value: value.to_vec(),
+            })
+            .collect();
+        Any::pack(
+            rpc::ERROR_INFO,
+            &rpc::ErrorInfo {
+                reason: reason.to_vec(),
+                domain: domain.to_vec(),
+                metadata,
+            },
+        )
+    }
+
+    fn link(url: &[u8]) -> rpc::Link {
+        rpc::Link {
+            description: b"docs".to_vec(),
+            url: url.to_vec(),
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_not_fatal() {
+        let err = ErrorResponse::from_tonic(&received(vec![
+            info(b"BAD_\xff", b"d\xffmain", &[(b"k\xfe", b"v")]),
+            Any::pack(
+                rpc::BAD_REQUEST,
+                &rpc::BadRequest {
+                    field_violations: vec![rpc::FieldViolation {
+                        field: b"f\xff".to_vec(),
+                        description: b"caf\xc3".to_vec(),
+                    }],
+                },
+            ),
+        ]));
+        assert_eq!(err.error_code(), Some("bad_\u{fffd}"));
+        assert_eq!(err.domain(), Some("d\u{fffd}main"));
+        assert_eq!(err.metadata(), [("k\u{fffd}".to_owned(), "v".to_owned())]);
+        assert_eq!(err.violations()[0].field(), "f\u{fffd}");
+        assert_eq!(err.violations()[0].description(), "caf\u{fffd}");
+        // No message in the status: the details' one.
+        assert_eq!(err.message(), "from the details");
+    }
+
+    #[test]
+    fn the_first_detail_of_each_type_that_reads() {
+        let broken = Any {
+            type_url: rpc::ERROR_INFO.as_bytes().to_vec(),
+            value: vec![0x0a, 5, b'a'], // a reason cut short
+        };
+        let no_delay = Any::pack(rpc::RETRY_INFO, &rpc::RetryInfo { retry_delay: None });
+        let negative = Any::pack(
+            rpc::RETRY_INFO,
+            &rpc::RetryInfo {
+                retry_delay: Some(rpc::Duration {
+                    seconds: -1,
+                    nanos: 0,
+                }),
+            },
+        );
+        let delay = Any::pack(
+            rpc::RETRY_INFO,
+            &rpc::RetryInfo {
+                retry_delay: Some(Duration::from_secs(3).into()),
+            },
+        );
+        let help = |links| Any::pack(rpc::HELP, &rpc::Help { links });
+        let err = ErrorResponse::from_tonic(&received(vec![
+            broken,
+            info(b"FIRST", b"", &[]),
+            info(b"SECOND", b"", &[]),
+            no_delay,
+            negative,
+            delay,
+            help(vec![link(b""), link(b"https://a.example.com")]),
+            help(vec![link(b"https://b.example.com")]),
+        ]));
+        assert_eq!(err.error_code(), Some("first"));
+        assert_eq!(err.domain(), None); // empty is absent
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(3)));
+        assert_eq!(err.doc_url().as_deref(), Some("https://a.example.com"));
+        assert_eq!(err.shape(), BodyShape::Google);
+    }
+
+    #[test]
+    fn metadata_names_are_told_apart_once_cleaned() {
+        let err = ErrorResponse::from_tonic(&received(vec![info(
+            b"X",
+            b"",
+            &[
+                (b"a\n", b"1"),
+                (b"a", b"2"),
+                (b" ", b"blank name"),
+                (b"b", b"\x00"),
+            ],
+        )]));
+        assert_eq!(
+            err.metadata(),
+            [
+                ("a".to_owned(), "1".to_owned()),
+                ("b".to_owned(), String::new())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_link_over_the_limit_is_dropped() {
+        let long = format!("https://docs.example.com/{}", "a".repeat(MAX_URL_BYTES));
+        let err = ErrorResponse::from_tonic(&received(vec![Any::pack(
+            rpc::HELP,
+            &rpc::Help {
+                links: vec![link(long.as_bytes())],
+            },
+        )]));
+        assert_eq!(err.doc_url(), None);
+        assert!(err.truncated());
+    }
+}
