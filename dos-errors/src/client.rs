@@ -60,6 +60,8 @@ mod call_error;
 #[cfg(feature = "http")]
 mod http;
 mod text;
+#[cfg(feature = "tonic")]
+mod tonic;
 
 #[cfg(feature = "http")]
 pub(crate) use self::http::header_pairs;

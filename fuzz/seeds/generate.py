@@ -7,7 +7,10 @@ server writes it — encoded in the layout its target decodes (see the targets):
 - `from_parts/`: 2 bytes status (little-endian), 8 bytes clock, 1 byte header count
   (mod 8; the byte itself is the body limit of the target's second, small decoder),
   then `name\\nvalue\\n` per header, then the body;
-- `parse_retry_after/`: 8 bytes clock, then the header value (UTF-8).
+- `parse_retry_after/`: 8 bytes clock, then the header value (UTF-8);
+- `tonic_details/`: 1 byte gRPC code, 1 byte length of the `grpc-retry-pushback-ms`
+  value (255: none) then the value, 1 byte message length then the message, then
+  the `grpc-status-details-bin` bytes (an encoded `google.rpc.Status`).
 
 The clock is a u64 whose top 44 bits are seconds since 1970 (the targets shift it
 right by 20). Every seed uses NOW, 2025-06-01T00:00:00Z, so that the dates below are
@@ -223,6 +226,198 @@ FROM_PARTS = [
 ]
 
 
+# ---- gRPC statuses: the google.rpc.Status of grpc-status-details-bin, encoded by hand -------
+#
+# Protobuf as prost writes it: fields in tag order, a scalar equal to its default left
+# out, an element of a repeated or optional message always written (even empty).
+
+
+def varint(n):
+    if n < 0:
+        n += 1 << 64  # int32 and int64 are sign-extended to ten bytes
+    out = bytearray()
+    while True:
+        low, n = n & 0x7F, n >> 7
+        out.append(low | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def pb_int(tag, n):
+    return varint(tag << 3) + varint(n) if n else b""
+
+
+def pb_bytes(tag, data):
+    data = data.encode() if isinstance(data, str) else data
+    return varint(tag << 3 | 2) + varint(len(data)) + data if data else b""
+
+
+def pb_message(tag, data):
+    return varint(tag << 3 | 2) + varint(len(data)) + data
+
+
+def any_(kind, value, host="type.googleapis.com"):
+    return pb_message(3, pb_bytes(1, f"{host}/google.rpc.{kind}") + pb_bytes(2, value))
+
+
+def error_info(reason, domain="", metadata=()):
+    return any_("ErrorInfo", pb_bytes(1, reason) + pb_bytes(2, domain)
+                + b"".join(pb_message(3, pb_bytes(1, k) + pb_bytes(2, v)) for k, v in metadata))
+
+
+def retry_info(seconds, nanos=0):
+    return any_("RetryInfo", pb_message(1, pb_int(1, seconds) + pb_int(2, nanos)))
+
+
+def bad_request(violations):
+    return any_("BadRequest", b"".join(pb_message(1, pb_bytes(1, f) + pb_bytes(2, d)) for f, d in violations))
+
+
+def help_(links):
+    return any_("Help", b"".join(pb_message(1, pb_bytes(1, d) + pb_bytes(2, u)) for d, u in links))
+
+
+def rpc_status(code, message, *details):
+    return pb_int(1, code) + pb_bytes(2, message) + b"".join(details)
+
+
+# gRPC codes.
+OK, UNKNOWN, INVALID_ARGUMENT, NOT_FOUND, RESOURCE_EXHAUSTED = 0, 2, 3, 5, 8
+FAILED_PRECONDITION, INTERNAL, UNAVAILABLE, UNAUTHENTICATED = 9, 13, 14, 16
+
+DOCS = "https://docs.dos.ai/errors#"
+
+
+def dos_help(reason):
+    return help_([(f"Documentation of {reason}", DOCS + reason)])
+
+
+def dos_error(code, message, reason, metadata=(), retry=None, violations=(), pushback=None):
+    """What `integrations::tonic::status` sends for an error of `ChatError` in
+    tests/tests/test_tonic.rs (domain `dos.ai`, docs `https://docs.dos.ai/errors`):
+    `fuzz_seeds_are_the_statuses_this_crate_sends` checks these bytes against it."""
+    details = [error_info(reason.upper(), "dos.ai", metadata)]
+    if retry is not None:
+        details.append(retry_info(*retry))
+    if violations:
+        details.append(bad_request(violations))
+    details.append(dos_help(reason))
+    return code, pushback, message, rpc_status(code, message, *details)
+
+
+MASKED = "An unexpected error occurred on our servers."
+
+# (name, code, pushback value or None, message, details bytes)
+TONIC_DETAILS = [
+    ("dos-errors-interpolated", *dos_error(NOT_FOUND, "The model `gpt-5` does not exist", "model_not_found",
+                                          metadata=[("model", "gpt-5")])),
+    ("dos-errors-static", *dos_error(UNAUTHENTICATED, "The API key is missing, invalid, or has been revoked.",
+                                    "authentication_error")),
+    ("dos-errors-retry-after-field", *dos_error(RESOURCE_EXHAUSTED, "Rate limit: 10 requests per minute",
+                                               "rate_limit_exceeded", metadata=[("limit", "10"), ("period", "minute")],
+                                               retry=(2, 500_000_000), pushback="2500")),
+    ("dos-errors-violations", *dos_error(INVALID_ARGUMENT, "Invalid messages", "invalid_messages",
+                                        violations=[("messages[1].role", "unknown role `robot`"),
+                                                    ("temperature", "must be at most 2")])),
+    ("dos-errors-constant-param", *dos_error(INVALID_ARGUMENT, "Missing required parameter: model", "invalid_request_error",
+                                            violations=[("model", "Missing required parameter: model")])),
+    ("dos-errors-param-field", *dos_error(INVALID_ARGUMENT, "Invalid value for top_p", "invalid_request_error",
+                                         metadata=[("param", "top_p")], violations=[("top_p", "Invalid value for top_p")])),
+    ("dos-errors-grpc-override", *dos_error(FAILED_PRECONDITION, "Insufficient credits", "insufficient_credits")),
+    ("dos-errors-masked", *dos_error(INTERNAL, MASKED, "server_error")),
+    ("dos-errors-retry-after-constant", *dos_error(UNAVAILABLE, "The model is loading", "service_unavailable_error",
+                                                  retry=(30,), pushback="30000")),
+    ("dos-errors-do-not-retry", *dos_error(UNAVAILABLE, "Down for maintenance", "service_unavailable_error",
+                                          pushback="-1")),
+]
+
+GOOGLE_QUOTA = rpc_status(
+    RESOURCE_EXHAUSTED, "Quota exceeded for quota metric 'Requests' of service 'pubsub.googleapis.com'",
+    error_info("RATE_LIMIT_EXCEEDED", "googleapis.com",
+               [("service", "pubsub.googleapis.com"), ("quota_limit", "RequestsPerMinute"), ("consumer", "projects/123")]),
+    any_("QuotaFailure", pb_message(1, pb_bytes(1, "project:123") + pb_bytes(2, "Requests per minute"))),
+    retry_info(32),
+    help_([("Quota docs", "https://cloud.google.com/pubsub/quotas"), ("Console", "https://console.cloud.google.com")]),
+)
+LOCALIZED = any_("LocalizedMessage", pb_bytes(1, "fr-FR") + pb_bytes(2, "Le modèle est introuvable"))
+DEBUG_INFO = any_("DebugInfo", pb_bytes(1, "at main.rs:12") + pb_bytes(2, "stack"))
+PRECONDITION = any_("PreconditionFailure", pb_message(1, pb_bytes(1, "TOS") + pb_bytes(2, "tos.example.com")
+                                                      + pb_bytes(3, "Terms of service not accepted")))
+INVALID_UTF8 = rpc_status(
+    INVALID_ARGUMENT, b"bad \xff message",
+    error_info(b"BAD_\xc3", b"d\xffmain", [(b"k\xfe", b"v\xfd")]),
+    bad_request([(b"f\xff", b"caf\xc3 \xe2\x82")]),
+    help_([(b"\xff", b"https://docs.example.com/\xff")]),
+)
+DIRTY_TEXT = rpc_status(
+    INVALID_ARGUMENT, "bad\x07 input\r\n\u202egnp.exe\u2066",
+    error_info("  Reason\nWith\tSpaces ", " dom\u202eain ", [("a\n", "1"), ("a", "2"), ("  ", "blank"), ("b", "\x00")]),
+    bad_request([("", ""), ("\n", "\t"), ("field", ""), ("", "description only")]),
+)
+TRUNCATED = GOOGLE_QUOTA[: len(GOOGLE_QUOTA) // 2]
+
+TONIC_DETAILS += [
+    # Other servers' details: what this crate skips, what it reads first.
+    ("google-429-quota", RESOURCE_EXHAUSTED, None, "Quota exceeded", GOOGLE_QUOTA),
+    ("google-details-unread", NOT_FOUND, None, "Not found",
+     rpc_status(NOT_FOUND, "Not found", LOCALIZED, DEBUG_INFO, PRECONDITION, error_info("NOT_FOUND"))),
+    ("other-host-type-urls", NOT_FOUND, None, "gone",
+     rpc_status(NOT_FOUND, "gone", any_("ErrorInfo", pb_bytes(1, "CUSTOM_HOST"), host="example.com/types"),
+                any_("RetryInfo", pb_message(1, pb_int(1, 5)), host=""))),
+    ("repeated-details", UNAVAILABLE, None, "busy",
+     rpc_status(UNAVAILABLE, "busy", retry_info(0), retry_info(3), error_info("FIRST"), error_info("SECOND"),
+                help_([("no url", "")]), help_([("docs", "https://docs.example.com/busy")]))),
+    ("retry-info-invalid", UNAVAILABLE, None, "busy",
+     rpc_status(UNAVAILABLE, "busy", retry_info(-5), retry_info(1, 1_000_000_000), retry_info(1, -1),
+                any_("RetryInfo", b""))),
+    ("retry-info-huge", UNAVAILABLE, "2147483647", "busy",
+     rpc_status(UNAVAILABLE, "busy", retry_info((1 << 63) - 1, 999_999_999))),
+    ("many-violations", INVALID_ARGUMENT, None, "Invalid request",
+     rpc_status(INVALID_ARGUMENT, "Invalid request", bad_request([(f"items[{n}].name", "required") for n in range(70)]))),
+    ("many-metadata", INTERNAL, None, "",
+     rpc_status(INTERNAL, "", error_info("X", "", [(f"k{n}", str(n)) for n in range(70)]))),
+    ("help-url-too-long", NOT_FOUND, None, "gone",
+     rpc_status(NOT_FOUND, "gone", help_([("long", "https://docs.example.com/" + "a" * 2100)]))),
+    ("invalid-utf8", INVALID_ARGUMENT, None, "bad", INVALID_UTF8),
+    ("dirty-text", INVALID_ARGUMENT, None, "bad\x07 input\r\n", DIRTY_TEXT),
+    ("message-only-in-details", UNAVAILABLE, None, "", rpc_status(UNAVAILABLE, "Unavailable, see details")),
+    ("message-non-ascii", NOT_FOUND, None, "The model `modèle «ü» 🚀` does not exist",
+     rpc_status(NOT_FOUND, "The model `modèle «ü» 🚀` does not exist", error_info("MODEL_NOT_FOUND", "",
+                [("model", "modèle «ü» 🚀")]))),
+    # Broken details.
+    ("details-truncated", RESOURCE_EXHAUSTED, None, "Quota exceeded", TRUNCATED),
+    ("details-garbage", NOT_FOUND, None, "gone", b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"),
+    ("details-wrong-wire-type", NOT_FOUND, None, "gone", pb_bytes(1, "not a varint") + pb_int(3, 7)),
+    ("details-any-length-overflow", NOT_FOUND, None, "gone", varint(3 << 3 | 2) + varint((1 << 64) - 1)),
+    ("details-bad-error-info", NOT_FOUND, None, "gone",
+     rpc_status(NOT_FOUND, "gone", any_("ErrorInfo", b"\x0a\x05ab"), error_info("AFTER_A_BAD_ONE"))),
+    ("details-empty", NOT_FOUND, None, "gone", b""),
+    # Codes and pushback values.
+    ("code-ok", OK, None, "", b""),
+    ("code-17", 17, None, "beyond the last code", b""),
+    ("code-255", 255, "100", "", b""),
+    ("pushback-250", UNAVAILABLE, "250", "busy", b""),
+    ("pushback-padded", UNAVAILABLE, " 007 ", "busy", b""),
+    ("pushback-negative-zero", UNAVAILABLE, "-0", "busy", b""),
+    ("pushback-too-large", UNAVAILABLE, "2147483648", "busy", b""),
+    ("pushback-garbage", UNAVAILABLE, "soon", "busy", b""),
+    ("pushback-empty", UNAVAILABLE, "", "busy", b""),
+    ("pushback-not-a-header", UNAVAILABLE, "1\n2", "busy", b""),
+    ("pushback-over-retry-info", UNAVAILABLE, "-1", "busy", rpc_status(UNAVAILABLE, "busy", retry_info(2))),
+]
+
+
+def tonic_details_seed(code, pushback, message, details):
+    message = message.encode() if isinstance(message, str) else message
+    assert len(message) < 256
+    if pushback is None:
+        head = bytes([code, 255])
+    else:
+        assert len(pushback) < 255
+        head = bytes([code, len(pushback)]) + pushback.encode()
+    return head + bytes([len(message)]) + message + details
+
+
 def from_parts_seed(status, headers, body, small_limit):
     assert len(headers) < 8
     # The count byte is also the small decoder's body limit: by default one large enough
@@ -261,6 +456,7 @@ def main():
     retry_after.append(("retry-after-rfc850-clock-2090", clock(3_786_912_000) + RETRY_AFTER["rfc850"].encode()))
     write("from_parts", from_parts)
     write("parse_retry_after", retry_after)
+    write("tonic_details", [(name, tonic_details_seed(*seed)) for name, *seed in TONIC_DETAILS])
 
 
 if __name__ == "__main__":

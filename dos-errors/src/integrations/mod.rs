@@ -8,6 +8,7 @@
 //! | `utoipa` | `IntoResponses` for derived types that opt in; schemas of the bodies |
 //! | `tower` | `integrations::tower::HttpRetryPolicy`, a `tower::retry::Policy` driven by [`RetryPolicy`](crate::retry::RetryPolicy) (implies `http`) |
 //! | `reqwest` | `ErrorResponse::from_reqwest(response).await`, reading a bounded body |
+//! | `tonic` | `integrations::tonic::status`: a `tonic::Status` with Google's rich error details and `grpc-retry-pushback-ms` from any [`ApiError`]; `From` for derived types that opt in; `ErrorResponse::from_tonic` |
 //! | `tracing` | errors log their internal description at their declared level when they become responses (masked 5xx at error level by default) |
 //!
 //! The default build has none of them: only `serde` and `serde_json`.
@@ -31,11 +32,12 @@
 //!
 //! With `actix-web`, derived types get `From<Type> for actix_web::Error` rather
 //! than `actix_web::ResponseError`, whose `Debug + Display` supertraits a derived
-//! type may not have (see the `actix` module).
+//! type may not have (see the `actix` module). With `tonic`, they get
+//! `From<Type> for tonic::Status`.
 //!
 //! # Turning an error into a response
 //!
-//! Every integration answers with the same response: the error's status,
+//! Every HTTP integration answers with the same response: the error's status,
 //! `Content-Type: application/json`, the envelope of [`ApiError::to_json`] as
 //! body, and `Retry-After: <seconds>` ([`retry_after_seconds`], rounded up) when
 //! [`ApiError::retry_after`] is set. Rendering calls the error's own code (its
@@ -47,7 +49,8 @@
 //! [`ErrorSpec::log`](crate::ErrorSpec::log): by default a masked 5xx at error
 //! level) logs its internal description — its `Display` and `source()` chain, or
 //! its `Debug` when it has no `Display` — once, at that level, when the axum or
-//! actix-web integration turns it into a response. The event is emitted inside the
+//! actix-web integration turns it into a response, or when it converts into a
+//! `tonic::Status`. The event is emitted inside the
 //! current span: with `integrations::axum::request_span` in front of the routes,
 //! that span carries the request's `x-request-id`. The client still sees only the
 //! public message.
@@ -65,11 +68,13 @@ pub mod axum;
 mod context;
 #[cfg(feature = "http")]
 pub mod http;
-#[cfg(any(feature = "axum", feature = "actix-web"))]
+#[cfg(any(feature = "axum", feature = "actix-web", feature = "tonic"))]
 pub(crate) mod log;
 pub(crate) mod probe;
 #[cfg(feature = "reqwest")]
 mod reqwest;
+#[cfg(feature = "tonic")]
+pub mod tonic;
 #[cfg(feature = "tower")]
 pub mod tower;
 
@@ -219,7 +224,7 @@ macro_rules! __integrate_utoipa {
 }
 
 /// `integrations(tonic)` without the `tonic` feature: a compile error naming it.
-// The feature and the integration come with the gRPC work; until then, always this.
+#[cfg(not(feature = "tonic"))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __integrate_tonic {
