@@ -1,0 +1,36 @@
+//! The demo service: an OpenAI-compatible mock of the documented API that produces
+//! every error of its documentation, all from one `#[derive(ApiError)]` enum.
+//!
+//! `cargo run --example server` serves it on `127.0.0.1:$PORT` (8080 by default);
+//! the end-to-end tests start the same [`app`] on an ephemeral port with [`spawn`].
+//!
+//! Checks run in this order: routing (unknown route 404, wrong method 405 — no key
+//! needed); then, on every `/v1` route, authentication (401), the per-key rate limit
+//! (429), the body — size (413), content type (415), JSON syntax and fields (400) —
+//! credits (402), and the model's state (503 / 500).
+//!
+//! The code is split by concern:
+//!
+//! | module | what |
+//! |---|---|
+//! | `errors` | [`DemoError`], the declaration of every error |
+//! | `models`, `keys` | the models and API keys the demo knows |
+//! | `config` | [`DemoConfig`], from code or the environment |
+//! | `state` | [`Demo`]: rate-limit windows and counters, shared by every transport |
+//! | [`checks`] | the checks of a request, independent of the transport |
+//! | `http` | the axum router: layers, the OpenAI-compatible routes, the framework's errors |
+
+pub mod checks;
+mod config;
+mod errors;
+mod http;
+pub mod keys;
+pub mod models;
+mod state;
+
+pub use config::DemoConfig;
+pub use errors::{DemoError, InferenceFault};
+pub use http::{app, router, serve, spawn, Shared};
+pub use keys::{ApiKey, KEYS};
+pub use models::{Behavior, Model, MODELS};
+pub use state::Demo;
