@@ -19,7 +19,7 @@ use http_body_util::BodyExt as _;
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use super::checks::{self, ChatRequest};
+use super::checks;
 use super::keys::ApiKey;
 use super::models::{self, Echo, MODELS_CREATED};
 use super::{Demo, DemoConfig, DemoError};
@@ -198,14 +198,12 @@ async fn chat_completion(
     check_content_type(&headers)?;
     let request = checks::chat_request(&bytes)?;
     checks::credits(&key)?;
-    let ChatRequest {
-        model,
-        prompt,
-        prompt_tokens,
-        max_tokens,
-    } = request;
-    let echo = checks::run_model(&demo, &key, model, &prompt, prompt_tokens, max_tokens)?;
-    Ok(Json(completion(model.id, echo, demo.next_completion())))
+    let echo = checks::run_model(&demo, &key, &request)?;
+    Ok(Json(completion(
+        request.model.id,
+        echo,
+        demo.next_completion(),
+    )))
 }
 
 /// How much of a body over the limit is read and thrown away before answering 413,
