@@ -266,7 +266,9 @@ pub fn messages_request(bytes: &[u8]) -> Result<ChatRequest, DemoError> {
     let body = json_object(bytes)?;
     let model = required(&body, "model")?;
     let messages = required(&body, "messages")?;
-    required(&body, "max_tokens")?;
+    if required(&body, "max_tokens")?.is_null() {
+        return Err(invalid("max_tokens", "an integer"));
+    }
     let model = known_model(model)?;
     let messages = non_empty_messages(messages)?;
     let mut texts = Vec::with_capacity(messages.len());

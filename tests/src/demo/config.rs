@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use dos_errors::Format;
+
 /// The demo's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoConfig {
@@ -17,6 +19,11 @@ pub struct DemoConfig {
     pub loading_failures: Option<u32>,
     /// The largest accepted body (default 1 MiB).
     pub max_body_bytes: usize,
+    /// The wire format of the errors of `/v1/chat/completions`, `/v1/models` and
+    /// the framework's own errors (default the envelope; `DEMO_FORMAT`). Clients
+    /// may ask for problem details with `Accept: application/problem+json`;
+    /// `/v1/messages` always answers in Anthropic's format.
+    pub format: Format,
 }
 
 impl Default for DemoConfig {
@@ -27,15 +34,17 @@ impl Default for DemoConfig {
             loading_retry_after: Duration::from_secs(3),
             loading_failures: None,
             max_body_bytes: 1024 * 1024,
+            format: Format::Envelope,
         }
     }
 }
 
 impl DemoConfig {
-    /// The defaults, with `DEMO_RATE_LIMIT=N` (a positive integer) as the rate limit.
+    /// The defaults, with `DEMO_RATE_LIMIT=N` (a positive integer) as the rate limit
+    /// and `DEMO_FORMAT=envelope|openai|anthropic|problem|google` as the format.
     ///
     /// # Errors
-    /// A message when `DEMO_RATE_LIMIT` is set but not a positive integer.
+    /// A message naming the variable that is set to something else.
     pub fn from_env() -> Result<Self, String> {
         Self::from_vars(|name| std::env::var(name).ok())
     }
@@ -43,7 +52,7 @@ impl DemoConfig {
     /// [`from_env`](Self::from_env) reading the variables through `var`.
     ///
     /// # Errors
-    /// A message when `DEMO_RATE_LIMIT` is set but not a positive integer.
+    /// A message naming the variable that is set to something else.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let mut config = DemoConfig::default();
         if let Some(value) = var("DEMO_RATE_LIMIT") {
@@ -54,6 +63,16 @@ impl DemoConfig {
                 .filter(|limit| *limit > 0)
                 .ok_or_else(|| {
                     format!("DEMO_RATE_LIMIT must be a positive integer, got {value:?}")
+                })?;
+        }
+        if let Some(value) = var("DEMO_FORMAT") {
+            config.format =
+                Format::from_name(&value.trim().to_ascii_lowercase()).ok_or_else(|| {
+                    let names: Vec<&str> = Format::ALL.iter().map(|format| format.name()).collect();
+                    format!(
+                        "DEMO_FORMAT must be one of {}, got {value:?}",
+                        names.join(", ")
+                    )
                 })?;
         }
         Ok(config)

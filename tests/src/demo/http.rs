@@ -14,15 +14,17 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use dos_errors::integrations::axum::{envelope_errors, request_span};
+use dos_errors::integrations::axum::{envelope_errors, error_format, request_span};
+use dos_errors::integrations::ErrorFormat;
 use http_body_util::BodyExt as _;
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
+use utoipa::ToSchema;
 
 use super::checks;
 use super::keys::ApiKey;
 use super::models::{self, Echo, MODELS_CREATED};
-use super::{Demo, DemoConfig, DemoError};
+use super::{anthropic, openapi, Demo, DemoConfig, DemoError};
 
 /// The state every route shares.
 pub type Shared = Arc<Demo>;
@@ -33,21 +35,34 @@ pub fn app(config: DemoConfig) -> Router {
 }
 
 /// The demo's router over a state that another transport may share.
+///
+/// Layers, outermost first: `request_span` (the request id: generated or echoed,
+/// in `x-request-id` and the log span), `error_format` (the service's format,
+/// `Accept: application/problem+json` negotiated), the access log, the plain-text
+/// safety net, the panic catcher; then routing (404, 405), and per route its checks.
 pub fn router(state: Shared) -> Router {
-    let v1 = Router::new()
+    let format = ErrorFormat::new(state.config.format).negotiate(true);
+    let document = openapi::document_json(state.config.format);
+    let openai = Router::new()
         .route("/v1/models", get(list_models))
         .route("/v1/chat/completions", post(chat_completion))
         // route_layer: only matched routes authenticate, so 404 and 405 need no key.
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate));
     Router::new()
-        .merge(v1)
+        .merge(openai)
+        .route("/v1/messages", anthropic::route(state.clone()))
+        .route(
+            "/openapi.json",
+            get(move || async move { ([(CONTENT_TYPE, "application/json")], document) }),
+        )
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(middleware::from_fn(request_span))
-        .layer(middleware::from_fn(request_id))
-        // A safety net: any plain-text error from a layer becomes an envelope too.
+        // A safety net: any plain-text error from a layer becomes an error body too.
         .layer(middleware::map_response(envelope_errors))
+        .layer(middleware::from_fn(access_log))
+        .layer(middleware::from_fn_with_state(format, error_format))
+        .layer(middleware::from_fn(request_span))
         .with_state(state)
 }
 
@@ -83,33 +98,19 @@ pub async fn spawn(
     Ok((addr, handle))
 }
 
-/// Gives every request an `x-request-id` (the client's, or a new one), echoes it
-/// on the response, and logs one line per request.
-async fn request_id(mut request: Request, next: Next) -> Response {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-    let id = match request.headers().get("x-request-id") {
-        Some(id) => id.clone(),
-        None => {
-            let id = format!("req_{:06}", NEXT_ID.fetch_add(1, Ordering::Relaxed));
-            let id = HeaderValue::from_str(&id).unwrap_or(HeaderValue::from_static("req_unknown"));
-            request.headers_mut().insert("x-request-id", id.clone());
-            id
-        }
-    };
+/// Logs one line per request, inside the request's span (which has its id).
+async fn access_log(request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let started = Instant::now();
-    let mut response = next.run(request).await;
+    let response = next.run(request).await;
     tracing::info!(
-        request_id = id.to_str().unwrap_or(""),
         %method,
         path,
         status = response.status().as_u16(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "request"
     );
-    response.headers_mut().insert("x-request-id", id);
     response
 }
 
@@ -120,14 +121,14 @@ async fn unknown_route(method: Method, uri: Uri) -> DemoError {
     }
 }
 
-async fn method_not_allowed(method: Method, uri: Uri) -> DemoError {
+pub(super) async fn method_not_allowed(method: Method, uri: Uri) -> DemoError {
     DemoError::MethodNotAllowed {
         method,
         path: uri.path().to_owned(),
     }
 }
 
-fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+pub(super) fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let detail = panic
         .downcast_ref::<&str>()
         .map(|text| (*text).to_owned())
@@ -154,20 +155,43 @@ async fn authenticate(State(demo): State<Shared>, mut request: Request, next: Ne
 }
 
 /// OpenAI's model list: `{"object":"list","data":[…]}`.
-#[derive(Debug, Serialize)]
-struct ModelList {
-    object: &'static str,
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModelList {
+    #[schema(inline)]
+    object: ListObject,
+    /// The models.
     data: Vec<ModelObject>,
 }
 
+/// The `object` of a [`ModelList`].
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListObject {
+    /// Always.
+    List,
+}
+
 /// One model of the list, in OpenAI's shape (plus its context length).
-#[derive(Debug, Serialize)]
-struct ModelObject {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModelObject {
+    /// The model's id, for `model` in requests.
     id: &'static str,
-    object: &'static str,
+    #[schema(inline)]
+    object: ModelObjectType,
+    /// When the model was created (seconds since the epoch).
     created: u64,
+    /// Always `dos`.
     owned_by: &'static str,
+    /// The model's context in tokens: the largest `max_tokens`.
     context_length: u32,
+}
+
+/// The `object` of a [`ModelObject`].
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelObjectType {
+    /// Always.
+    Model,
 }
 
 async fn list_models() -> Json<ModelList> {
@@ -175,14 +199,14 @@ async fn list_models() -> Json<ModelList> {
         .iter()
         .map(|model| ModelObject {
             id: model.id,
-            object: "model",
+            object: ModelObjectType::Model,
             created: MODELS_CREATED,
             owned_by: "dos",
             context_length: model.context,
         })
         .collect();
     Json(ModelList {
-        object: "list",
+        object: ListObject::List,
         data,
     })
 }
@@ -266,33 +290,76 @@ pub(super) fn check_content_type(headers: &HeaderMap) -> Result<(), DemoError> {
 }
 
 /// OpenAI's `chat.completion` object.
-#[derive(Debug, Serialize)]
-struct ChatCompletion {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChatCompletion {
+    /// `chatcmpl-` and a number.
     id: String,
-    object: &'static str,
+    #[schema(inline)]
+    object: ChatCompletionObject,
+    /// When it was made (seconds since the epoch).
     created: u64,
+    /// The model that answered.
     model: &'static str,
-    choices: [Choice; 1],
+    /// The answer: one choice.
+    choices: Vec<Choice>,
     usage: Usage,
 }
 
-#[derive(Debug, Serialize)]
-struct Choice {
-    index: u32,
-    message: Message,
-    finish_reason: &'static str,
+/// The `object` of a [`ChatCompletion`].
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub enum ChatCompletionObject {
+    /// Always.
+    #[serde(rename = "chat.completion")]
+    ChatCompletion,
 }
 
-#[derive(Debug, Serialize)]
-struct Message {
-    role: &'static str,
+/// A choice of a [`ChatCompletion`].
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ChatCompletionChoice)]
+pub struct Choice {
+    /// Always 0.
+    index: u32,
+    message: AssistantMessage,
+    #[schema(inline)]
+    finish_reason: FinishReason,
+}
+
+/// The message of a [`Choice`].
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssistantMessage {
+    #[schema(inline)]
+    role: AssistantRole,
+    /// The echo of the last message.
     content: String,
 }
 
-#[derive(Debug, Serialize)]
-struct Usage {
+/// The role of an [`AssistantMessage`].
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssistantRole {
+    /// Always.
+    Assistant,
+}
+
+/// Why a [`Choice`] ended.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FinishReason {
+    /// The answer is whole.
+    Stop,
+    /// `max_tokens` cut it.
+    Length,
+}
+
+/// The tokens of a [`ChatCompletion`] (words, in this demo).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CompletionUsage)]
+pub struct Usage {
+    /// The words of the request's messages.
     prompt_tokens: usize,
+    /// The words of the answer.
     completion_tokens: usize,
+    /// Their sum.
     total_tokens: usize,
 }
 
@@ -303,16 +370,20 @@ fn completion(model: &'static str, echo: Echo, number: u64) -> ChatCompletion {
         .map_or(0, |since| since.as_secs());
     ChatCompletion {
         id: format!("chatcmpl-{number:08}"),
-        object: "chat.completion",
+        object: ChatCompletionObject::ChatCompletion,
         created,
         model,
-        choices: [Choice {
+        choices: vec![Choice {
             index: 0,
-            message: Message {
-                role: "assistant",
+            message: AssistantMessage {
+                role: AssistantRole::Assistant,
                 content: echo.text,
             },
-            finish_reason: if echo.truncated { "length" } else { "stop" },
+            finish_reason: if echo.truncated {
+                FinishReason::Length
+            } else {
+                FinishReason::Stop
+            },
         }],
         usage: Usage {
             prompt_tokens: echo.prompt_tokens,

@@ -18,14 +18,18 @@
 //! | `config` | [`DemoConfig`], from code or the environment |
 //! | `state` | [`Demo`]: rate-limit windows and counters, shared by every transport |
 //! | [`checks`] | the checks of a request, independent of the transport |
-//! | `http` | the axum router: layers, the OpenAI-compatible routes, the framework's errors |
+//! | [`http`] | the axum router: layers, the OpenAI-compatible routes, the framework's errors |
+//! | [`anthropic`] | `POST /v1/messages`, Anthropic's Messages API, its errors in Anthropic's format |
+//! | [`openapi`] | `GET /openapi.json`, from the same declarations and checks |
 
+pub mod anthropic;
 pub mod checks;
 mod config;
 mod errors;
-mod http;
+pub mod http;
 pub mod keys;
 pub mod models;
+pub mod openapi;
 mod state;
 
 pub use config::DemoConfig;
