@@ -98,12 +98,15 @@ pub struct Message {
     /// `msg_` and a number.
     id: String,
     #[serde(rename = "type")]
+    #[schema(inline)]
     kind: MessageType,
+    #[schema(inline)]
     role: Role,
     /// The model that answered.
     model: &'static str,
     /// The answer: one text block.
     content: Vec<TextBlock>,
+    #[schema(inline)]
     stop_reason: StopReason,
     /// Always `null`: the demo has no stop sequences.
     stop_sequence: Option<String>,
@@ -140,6 +143,7 @@ pub enum StopReason {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TextBlock {
     #[serde(rename = "type")]
+    #[schema(inline)]
     kind: BlockType,
     /// The text.
     text: String,
