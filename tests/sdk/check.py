@@ -395,7 +395,7 @@ def main():
     if not args.quick:
         check_openai_retries(args.server)
         check_anthropic_retries(args.server)
-    check_schemathesis(args.server, 30 if args.quick else 150)
+    check_schemathesis(args.server, 30 if args.quick else 100)
     elapsed = time.monotonic() - started
     if failures:
         print(f"\n{len(failures)} failed checks in {elapsed:.0f} s:")
