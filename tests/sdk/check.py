@@ -371,9 +371,12 @@ def check_schemathesis(binary, examples):
                 "--checks", "all",
                 "--max-examples", str(examples),
                 "--continue-on-failure",
+                "--generation-database", "none",
                 "--no-color",
             ]
-            result = subprocess.run(command, capture_output=True, text=True)
+            # In a scratch directory: schemathesis may leave files where it runs.
+            with tempfile.TemporaryDirectory() as scratch:
+                result = subprocess.run(command, capture_output=True, text=True, cwd=scratch)
             summary = [line for line in result.stdout.splitlines() if "generated" in line or "===" in line]
             for line in summary[-2:]:
                 print(f"    {line.strip()}")
