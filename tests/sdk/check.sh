@@ -4,7 +4,7 @@
 # first time. The virtualenv lives outside the repository: $SDK_VENV, by default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/dos-errors-sdk-venv.
 #
-#   bash tests/sdk/check.sh            # everything (about 3 minutes)
+#   bash tests/sdk/check.sh            # everything (about 2 minutes)
 #   bash tests/sdk/check.sh --quick    # no retry timings, fewer schemathesis cases
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -1,13 +1,17 @@
-//! The demo service: an OpenAI-compatible mock of the documented API that produces
-//! every error of its documentation, all from one `#[derive(ApiError)]` enum.
+//! The demo service: a mock of the documented API — OpenAI's routes, Anthropic's
+//! `/v1/messages`, its own `/openapi.json` — that produces every error of its
+//! documentation, all from one `#[derive(ApiError)]` enum. `README.md` next to this
+//! file documents it for users.
 //!
 //! `cargo run --example server` serves it on `127.0.0.1:$PORT` (8080 by default);
 //! the end-to-end tests start the same [`app`] on an ephemeral port with [`spawn`].
 //!
-//! Checks run in this order: routing (unknown route 404, wrong method 405 — no key
-//! needed); then, on every `/v1` route, authentication (401), the per-key rate limit
-//! (429), the body — size (413), content type (415), JSON syntax and fields (400) —
-//! credits (402), and the model's state (503 / 500).
+//! Checks run in this order ([`checks`]): routing (unknown route 404, wrong method
+//! 405 — no key needed); then, on every `/v1` route, the key (401), the per-key
+//! rate limit (429), the body — size (413), content type (415), JSON syntax and
+//! fields (400) — credits (402), and the model's state (503 / 500). Errors are
+//! written in [`DemoConfig::format`] (RFC 9457 problem details when `Accept` asks
+//! for them); those of `/v1/messages` always in Anthropic's format.
 //!
 //! The code is split by concern:
 //!

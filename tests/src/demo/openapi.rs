@@ -55,8 +55,8 @@ struct Route {
     checks: &'static [Check],
     /// The security schemes it accepts, any one of them.
     security: &'static [&'static str],
-    /// The component schema of its request body.
-    request: Option<&'static str>,
+    /// The component schema of its request body, and an example of it.
+    request: Option<(&'static str, &'static str)>,
     /// The component schema of its success body.
     success: &'static str,
     /// The format of its errors, and whether `Accept` may ask for problem details.
@@ -87,7 +87,10 @@ fn routes(format: Format) -> [Route; 4] {
             summary: "A chat completion (OpenAI's API): the echo of the last message.",
             checks: checks::CHAT_COMPLETIONS,
             security: &[BEARER],
-            request: Some("ChatCompletionRequest"),
+            request: Some((
+                "ChatCompletionRequest",
+                r#"{"model":"dos-chat-small","messages":[{"role":"user","content":"Hello!"}]}"#,
+            )),
             success: "ChatCompletion",
             errors_in: (format, true),
             anthropic_request_id: false,
@@ -100,7 +103,10 @@ fn routes(format: Format) -> [Route; 4] {
                       Errors are always in Anthropic's format.",
             checks: checks::MESSAGES,
             security: &[API_KEY, BEARER],
-            request: Some("MessagesRequest"),
+            request: Some((
+                "MessagesRequest",
+                r#"{"model":"dos-chat-small","max_tokens":100,"messages":[{"role":"user","content":"Hello!"}]}"#,
+            )),
             success: "Message",
             errors_in: (Format::Anthropic, false),
             anthropic_request_id: true,
@@ -190,13 +196,14 @@ fn operation(route: &Route) -> utoipa::openapi::path::Operation {
     for scheme in route.security {
         operation = operation.security(SecurityRequirement::new(*scheme, [] as [&str; 0]));
     }
-    if let Some(request) = route.request {
+    if let Some((schema, example)) = route.request {
         operation = operation.request_body(Some(
             RequestBodyBuilder::new()
                 .content(
                     "application/json",
                     ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name(request)))
+                        .schema(Some(Ref::from_schema_name(schema)))
+                        .example(serde_json::from_str(example).ok())
                         .build(),
                 )
                 .required(Some(Required::True))
