@@ -5,7 +5,7 @@
 //! [`CHAT_COMPLETIONS`], [`MESSAGES`]); the HTTP routes call the functions of this
 //! module in that order. Another transport (a gRPC service) calls the same
 //! functions in the same order — the rate limit through the shared
-//! [`Demo`](super::Demo) state — and so answers with the same [`DemoError`]s: it
+//! [`Demo`] state — and so answers with the same [`DemoError`]s: it
 //! reads the key from its `authorization` metadata with [`bearer_key`], and turns
 //! its request message into JSON (proto3's JSON mapping) for [`chat_request`].
 //!

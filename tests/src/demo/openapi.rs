@@ -3,7 +3,7 @@
 //!
 //! - The errors of each route are the declared errors of its checks
 //!   ([`checks::errors_of`]), grouped by status by
-//!   [`responses_in`](dos_errors::catalog::openapi::responses_in): the body schema
+//!   [`responses_in`]: the body schema
 //!   of the route's format, an example per error, `Retry-After` where it is sent;
 //!   with `application/problem+json` too on the routes that negotiate it.
 //! - The request bodies are described from the constants the checks use (the
