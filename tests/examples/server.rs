@@ -1,9 +1,11 @@
-//! The demo service: an OpenAI-compatible mock of the seed's API that answers every
-//! error of the seed documentation with its envelope.
+//! The demo service: an OpenAI-compatible mock of the documented API that answers
+//! every error of its documentation from one declaration, in the wire format of
+//! `DEMO_FORMAT`; Anthropic's Messages API on `/v1/messages`; its OpenAPI document
+//! on `/openapi.json`. See `tests/src/demo/README.md`.
 //!
 //! ```text
 //! cargo run --example server            # 127.0.0.1:8080
-//! PORT=9000 DEMO_RATE_LIMIT=3 cargo run --example server
+//! PORT=9000 DEMO_RATE_LIMIT=3 DEMO_FORMAT=openai cargo run --example server
 //! ```
 //!
 //! Keys: `dos_sk_demo` (has credits), `dos_sk_empty` (no credits: 402),
@@ -52,9 +54,12 @@ async fn main() -> ExitCode {
         .local_addr()
         .map_or_else(|_| format!("127.0.0.1:{port}"), |a| a.to_string());
     tracing::info!(
-        "demo API on http://{addr}/v1 — rate limit {} requests per {}s per key",
+        "demo API on http://{addr}/v1 — rate limit {} requests per {}s per key, errors in the {} format \
+         (Accept: application/problem+json for problem details; /v1/messages: Anthropic's), \
+         OpenAPI on http://{addr}/openapi.json",
         config.rate_limit,
-        config.rate_window.as_secs()
+        config.rate_window.as_secs(),
+        config.format
     );
     tracing::info!(
         "keys: {}",

@@ -54,3 +54,29 @@ fn page_has_the_seed_shape() {
     }
     assert!(page.contains("## Best Practices for Error Handling"));
 }
+
+#[test]
+fn the_page_in_each_format_shows_the_declared_codes() {
+    use dos_errors::Format;
+    let catalog = DemoError::catalog();
+    // Each status shows the example of its first error; 401s are all `invalid_api_key`.
+    for (format, shown) in [
+        (Format::OpenAi, r#""param":null,"code":"invalid_api_key""#),
+        (
+            Format::Problem,
+            r#""type":"https://docs.dos.ai/errors#invalid_api_key""#,
+        ),
+        (
+            Format::Google,
+            r#""reason":"INVALID_API_KEY","domain":"dos.ai""#,
+        ),
+        (
+            Format::Anthropic,
+            r#"{"type":"error","error":{"type":"authentication_error""#,
+        ),
+    ] {
+        let page = markdown::error_codes_page_in("Error Codes", &catalog, format);
+        assert!(page.contains(shown), "{format}: {shown}");
+        assert!(page.contains("## 400 Bad Request"), "{format}");
+    }
+}

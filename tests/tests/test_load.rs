@@ -1,6 +1,7 @@
 //! A bounded concurrent load test of the demo server on loopback: 8 tasks × 40
-//! requests of mixed cases; every response is a well-formed envelope (or a
-//! completion) with the expected status, and nothing hangs.
+//! requests of mixed cases; every response is a well-formed envelope (Anthropic's
+//! error body on `/v1/messages`), or a success, with the expected status, and
+//! nothing hangs.
 
 use std::time::Duration;
 
@@ -20,7 +21,7 @@ struct Case {
     status: u16,
 }
 
-const CASES: [Case; 10] = [
+const CASES: [Case; 13] = [
     Case {
         method: "POST",
         path: "/v1/chat/completions",
@@ -91,6 +92,27 @@ const CASES: [Case; 10] = [
         body: r#"{"model":"dos-loading","messages":[{"role":"user","content":"hi"}]}"#,
         status: 503,
     },
+    Case {
+        method: "POST",
+        path: "/v1/messages",
+        key: Some("dos_sk_demo"),
+        body: r#"{"model":"dos-chat-small","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}"#,
+        status: 200,
+    },
+    Case {
+        method: "POST",
+        path: "/v1/messages",
+        key: Some("dos_sk_demo"),
+        body: r#"{"model":"dos-chat-small","max_tokens":10,"messages":[{"role":"system","content":"hi"}]}"#,
+        status: 400,
+    },
+    Case {
+        method: "POST",
+        path: "/v1/messages",
+        key: None,
+        body: "{}",
+        status: 401,
+    },
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -137,11 +159,22 @@ async fn mixed_concurrent_requests_all_get_well_formed_answers() {
                     content_type.as_ref().map(|value| value.as_bytes()),
                     Some(&b"application/json"[..])
                 );
-                if status >= 400 {
+                let anthropic = case.path == "/v1/messages";
+                if status >= 400 && anthropic {
+                    // Anthropic's format, with the request's id.
+                    let value: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+                    assert_eq!(value["type"], "error");
+                    assert!(value["request_id"]
+                        .as_str()
+                        .is_some_and(|id| id.starts_with("req_")));
+                } else if status >= 400 {
                     let envelope: ErrorEnvelope =
                         serde_json::from_slice(&body).expect("an envelope");
                     assert_eq!(envelope.error.code, status);
                     assert!(!envelope.error.message.is_empty());
+                } else if anthropic {
+                    let value: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+                    assert_eq!(value["type"], "message");
                 } else {
                     let value: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
                     assert!(value["object"] == "chat.completion" || value["object"] == "list");

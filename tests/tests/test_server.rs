@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use dos_errors_tests::demo::{spawn, DemoConfig};
-use support::{send, Captured, Reply};
+use support::{send, Reply};
 
 mod support;
 
@@ -530,60 +530,13 @@ async fn a_panicking_handler_is_a_masked_500_and_the_server_keeps_serving() {
     }
 }
 
-// Single-threaded runtime: the server's tasks run on this thread, under this subscriber.
-#[tokio::test(flavor = "current_thread")]
-async fn masked_500s_log_their_internal_detail_once_with_the_request_id() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
-    let client = start(unlimited()).await;
-    let crash = r#"{"model":"dos-crash","messages":[{"role":"user","content":"hi"}]}"#;
-    let request = client
-        .http
-        .post(format!("{}/v1/chat/completions", client.base))
-        .bearer_auth(DEMO)
-        .header("content-type", "application/json")
-        .header("x-request-id", "req_test_crash_42")
-        .body(crash);
-    let reply = client.send(request).await;
-    assert_error(
-        &reply,
-        500,
-        "server_error",
-        "An unexpected error occurred on our servers.",
-        None,
-    );
-    assert!(!reply.body.contains("CUDA"));
-
-    let logs = logs.text();
-    let masked: Vec<&str> = logs
-        .lines()
-        .filter(|line| line.contains("hidden from the client"))
-        .collect();
-    assert_eq!(masked.len(), 1, "logged once: {logs}");
-    let line = masked[0];
-    assert!(line.contains("ERROR"), "{line}");
-    assert!(line.contains("req_test_crash_42"), "{line}");
-    assert!(
-        line.contains("model dos-crash crashed: inference worker 3 lost its GPU context (CUDA error 700 at 0x7f3a9c)"),
-        "the Display and source chain: {line}"
-    );
-    // Public 4xx messages are not logged as hidden errors.
-    assert_eq!(client.chat(DEMO, "{").await.status, 400);
-}
-
 #[test]
 fn demo_rate_limit_sets_the_limit() {
     let config = |value: Option<&str>| {
         DemoConfig::from_vars(|name| {
-            assert_eq!(name, "DEMO_RATE_LIMIT");
-            value.map(str::to_owned)
+            value
+                .filter(|_| name == "DEMO_RATE_LIMIT")
+                .map(str::to_owned)
         })
     };
     assert_eq!(config(None).map(|config| config.rate_limit), Ok(10));
