@@ -7,7 +7,7 @@
 //! it into `ApiError` and `ApiErrorCatalog` (every method lives once, in the
 //! runtime), and one macro call per framework the type opts into.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::{DeriveInput, Ident, LitStr, Member};
 
@@ -32,7 +32,7 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
     // and lexed by the compiler in one go (spans do not matter there: nothing in
     // them can fail to type-check for a reason the user could fix).
     let type_name = ident.to_string();
-    let mut rows = String::new();
+    let mut table = Columns::default();
     let mut variant_arms = String::new();
     let mut template_arms = Vec::new();
     let mut field_arms = Vec::new();
@@ -43,7 +43,7 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
         match plan {
             Plan::Own(own) => {
                 let name = variant.ident.map_or(type_name.clone(), ToString::to_string);
-                row_literal(&mut rows, &name, variant, own);
+                table.push(&name, variant, own);
                 let path = match variant.ident {
                     Some(ident) if input.is_enum() => format!("Self::{ident}"),
                     _ => "Self".to_owned(),
@@ -67,38 +67,44 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
             }
         }
     }
-    let rows = lex(&rows);
-    let variant_arms = lex(&variant_arms);
+    // Long runs of tokens go into the output as one group each: `quote!` copies a
+    // token stream it interpolates token by token, but a group as one token.
+    let table = lex(&table.literal(container.domain.as_deref()));
+    let mut arms = lex(&variant_arms);
+    arms.extend(transparent_arms);
 
     let variant_body = if variants.is_empty() {
         quote!(match *self {})
     } else {
-        quote!(match self { #variant_arms #(#transparent_arms)* })
+        let arms = group(Delimiter::Brace, arms);
+        quote!(match self #arms)
     };
     let write_template = (!template_arms.is_empty()).then(|| {
-        let rest = (template_arms.len() < variants.len()).then(|| quote!(_ => {}));
+        if template_arms.len() < variants.len() {
+            template_arms.push(quote!(_ => {}));
+        }
+        let arms = group(Delimiter::Brace, template_arms.into_iter().collect());
         quote! {
             #[inline]
             fn write_template(&self, __w: &mut #krate::MessageWriter<'_>) {
                 #[allow(unused_imports)]
                 use #krate::__private::{display as __d, fmt as __f, Arg as __A, ViaDisplay as _};
-                match self { #(#template_arms)* #rest }
+                match self #arms
             }
         }
     });
     let fields = (!field_arms.is_empty()).then(|| {
-        let rest = (field_arms.len() < variants.len()).then(|| quote!(_ => __F::NONE,));
+        if field_arms.len() < variants.len() {
+            field_arms.push(quote!(_ => __F::NONE,));
+        }
+        let arms = group(Delimiter::Brace, field_arms.into_iter().collect());
         quote! {
             #[inline]
             fn fields(&self) -> #krate::__private::Fields<'_> {
                 use #krate::__private::Fields as __F;
-                match self { #(#field_arms)* #rest }
+                match self #arms
             }
         }
-    });
-    let domain = container.domain.as_ref().map(|domain| {
-        quote!(const DOMAIN: ::core::option::Option<&'static ::core::primitive::str> =
-            ::core::option::Option::Some(#domain);)
     });
 
     let self_ty = quote!(#ident #ty_generics);
@@ -107,14 +113,10 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
         #[automatically_derived]
         #[allow(clippy::match_same_arms, clippy::too_many_lines, clippy::unreadable_literal)]
         impl #impl_generics #krate::__private::Derived for #self_ty #where_clause {
-            const ROWS: &'static [#krate::__private::Row] = {
-                #[allow(unused_imports)]
-                use #krate::__private::{Row as __R, More as __M, MORE as __M0};
-                #[allow(unused_imports)]
-                use ::core::option::Option::{None as __N, Some as __Y};
-                &[#rows]
+            const TABLE: #krate::__private::Table = {
+                use #krate::__private::{Table as __T, TABLE as __T0};
+                #table
             };
-            #domain
             #[inline]
             fn variant(&self) -> #krate::__private::Variant<'_> {
                 use #krate::__private::Variant as __V;
@@ -151,7 +153,7 @@ pub fn stub(original: &DeriveInput, container: &Container) -> TokenStream {
     let integrations = integrations(container, &impl_generics, &self_ty, &where_clause);
     quote! {
         impl #impl_generics #krate::__private::Derived for #self_ty #where_clause {
-            const ROWS: &'static [#krate::__private::Row] = &[];
+            const TABLE: #krate::__private::Table = #krate::__private::TABLE;
             fn variant(&self) -> #krate::__private::Variant<'_> {
                 ::core::unimplemented!()
             }
@@ -212,71 +214,133 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
         .collect()
 }
 
-/// Appends the `Row` literal of a variant to `rows`: every resolved value.
-fn row_literal(rows: &mut String, name: &str, variant: &Variant, own: &Own) {
-    let status = own.status;
-    let (message, json, display, interpolated, clean_text) = match &own.message {
-        MessageSource::Default => {
-            let text = contract::defaults(status).message;
-            (text.to_owned(), envelope(text, own), false, false, false)
+/// The table of a type's own variants, column by column, as Rust source: each
+/// column an array of literals (see `__private::Table`).
+#[derive(Default)]
+struct Columns {
+    names: String,
+    error_types: String,
+    messages: String,
+    envelopes: String,
+    traits: String,
+    codes: String,
+    params: String,
+    retry_afters: String,
+    doc_urls: String,
+    docs: String,
+    /// Which of the optional columns some variant uses.
+    used: [bool; 5],
+}
+
+impl Columns {
+    /// Appends the row of a variant: every resolved value.
+    fn push(&mut self, name: &str, variant: &Variant, own: &Own) {
+        let status = own.status;
+        let (message, json, display, interpolated, clean_text) = match &own.message {
+            MessageSource::Default => {
+                let text = contract::defaults(status).message;
+                (text.to_owned(), envelope(text, own), false, false, false)
+            }
+            MessageSource::Format(message) if message.is_static() => {
+                let text = message.static_text();
+                let json = envelope(&text, own);
+                (text, json, false, false, false)
+            }
+            MessageSource::Format(message) => {
+                let clean = message.pieces.iter().all(|piece| match piece {
+                    Piece::Text(text) => contract::needs_no_escape(text),
+                    Piece::Arg { .. } => true,
+                });
+                (message.template.clone(), String::new(), false, true, clean)
+            }
+            MessageSource::Display => (String::new(), String::new(), true, false, false),
+        };
+        let retry_after = match own.retry_after {
+            RetryAfter::Const(seconds) => Some(seconds),
+            _ => None,
+        };
+        let traits = contract::Traits {
+            status,
+            retryability: own.retryability,
+            grpc: own.grpc,
+            log: own.log,
+            masked: own.masked,
+            interpolated,
+            display,
+            retry_after_from_field: matches!(own.retry_after, RetryAfter::Field(_)),
+            retry_after_const: retry_after.is_some(),
+            param_from_field: matches!(own.param, Param::Field(_)),
+            violations_from_field: own.violations.is_some(),
+            clean_text,
         }
-        MessageSource::Format(message) if message.is_static() => {
-            let text = message.static_text();
-            let json = envelope(&text, own);
-            (text, json, false, false, false)
+        .pack();
+        let param = match &own.param {
+            Param::Const(param) => param.as_str(),
+            _ => "",
+        };
+        element(&mut self.names, &string(name));
+        element(&mut self.error_types, &string(&own.error_type));
+        element(&mut self.messages, &string(&message));
+        element(&mut self.envelopes, &string(&json));
+        element(&mut self.traits, &format!("{traits}u32"));
+        let optional = [
+            own.code.as_deref().unwrap_or_default(),
+            param,
+            "",
+            own.doc_url.as_deref().unwrap_or_default(),
+            &variant.docs,
+        ];
+        let columns = [
+            &mut self.codes,
+            &mut self.params,
+            &mut self.retry_afters,
+            &mut self.doc_urls,
+            &mut self.docs,
+        ];
+        for (index, (column, value)) in columns.into_iter().zip(optional).enumerate() {
+            if index == 2 {
+                element(column, &format!("{}u64", retry_after.unwrap_or(0)));
+                self.used[2] |= retry_after.is_some();
+            } else {
+                element(column, &string(value));
+                self.used[index] |= !value.is_empty();
+            }
         }
-        MessageSource::Format(message) => {
-            let clean = message.pieces.iter().all(|piece| match piece {
-                Piece::Text(text) => contract::needs_no_escape(text),
-                Piece::Arg { .. } => true,
-            });
-            (message.template.clone(), String::new(), false, true, clean)
+    }
+
+    /// The `Table { … }` literal; a column no variant uses is left to the base.
+    fn literal(&self, domain: Option<&str>) -> String {
+        let mut fields = format!(
+            "names: &[{}], error_types: &[{}], messages: &[{}], envelopes: &[{}], \
+             traits: &[{}], ",
+            self.names, self.error_types, self.messages, self.envelopes, self.traits
+        );
+        let optional = [
+            ("codes", &self.codes),
+            ("params", &self.params),
+            ("retry_afters", &self.retry_afters),
+            ("doc_urls", &self.doc_urls),
+            ("docs", &self.docs),
+        ];
+        for ((name, column), used) in optional.into_iter().zip(self.used) {
+            if used {
+                fields.push_str(&format!("{name}: &[{column}], "));
+            }
         }
-        MessageSource::Display => (String::new(), String::new(), true, false, false),
-    };
-    let traits = contract::Traits {
-        status,
-        retryability: own.retryability,
-        grpc: own.grpc,
-        log: own.log,
-        masked: own.masked,
-        interpolated,
-        display,
-        retry_after_from_field: matches!(own.retry_after, RetryAfter::Field(_)),
-        param_from_field: matches!(own.param, Param::Field(_)),
-        violations_from_field: own.violations.is_some(),
-        clean_text,
+        if let Some(domain) = domain {
+            fields.push_str(&format!(
+                "domain: ::core::option::Option::Some({}), ",
+                string(domain)
+            ));
+        }
+        format!("__T {{ {fields}..__T0 }}")
     }
-    .pack();
-    let mut more = Vec::new();
-    if let Some(code) = &own.code {
-        more.push(format!("code: __Y({})", string(code)));
-    }
-    if let Param::Const(param) = &own.param {
-        more.push(format!("param: __Y({})", string(param)));
-    }
-    if let RetryAfter::Const(seconds) = own.retry_after {
-        more.push(format!("retry_after: __Y({seconds}u64)"));
-    }
-    if let Some(url) = &own.doc_url {
-        more.push(format!("doc_url: __Y({})", string(url)));
-    }
-    if !variant.docs.is_empty() {
-        more.push(format!("docs: {}", string(&variant.docs)));
-    }
-    let more = if more.is_empty() {
-        "__N".to_owned()
-    } else {
-        format!("__Y(&__M {{ {}, ..__M0 }})", more.join(", "))
-    };
-    rows.push_str(&format!(
-        "__R {{ name: {}, error_type: {}, message: {}, json: {}, traits: {traits}u32, \
-         more: {more} }},",
-        string(name),
-        string(&own.error_type),
-        string(&message),
-        string(&json),
-    ));
+}
+
+/// Appends `value` and a comma to a column.
+fn element(column: &mut String, value: &str) {
+    column.push_str(value);
+    column.push(',');
 }
 
 /// The envelope of a static message, written by the contract's writer.
@@ -284,6 +348,11 @@ fn envelope(text: &str, own: &Own) -> String {
     let mut json = Vec::new();
     contract::write_envelope(&mut json, text, &own.error_type, own.status);
     String::from_utf8(json).unwrap_or_default()
+}
+
+/// `stream` in `delimiter`s, as one token.
+fn group(delimiter: Delimiter, stream: TokenStream) -> proc_macro2::TokenTree {
+    proc_macro2::TokenTree::Group(proc_macro2::Group::new(delimiter, stream))
 }
 
 /// Tokens of generated source text, lexed by the compiler itself when the derive

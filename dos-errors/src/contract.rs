@@ -474,6 +474,8 @@ pub struct Traits {
     pub display: bool,
     /// A field holds the `Retry-After`.
     pub retry_after_from_field: bool,
+    /// A constant `retry_after = N` is declared.
+    pub retry_after_const: bool,
     /// A field holds the parameter at fault.
     pub param_from_field: bool,
     /// A field holds the field violations.
@@ -509,6 +511,7 @@ impl Traits {
             | (self.violations_from_field as u32) << 15
             | (self.clean_text as u32) << 16
             | ((self.status.saturating_sub(400) % 200) as u32) << 17
+            | (self.retry_after_const as u32) << 25
     }
 
     /// The traits of a number made by [`pack`](Traits::pack); other numbers give
@@ -540,6 +543,7 @@ impl Traits {
             param_from_field: bits >> 14 & 1 == 1,
             violations_from_field: bits >> 15 & 1 == 1,
             clean_text: bits >> 16 & 1 == 1,
+            retry_after_const: bits >> 25 & 1 == 1,
         }
     }
 }
@@ -1149,6 +1153,7 @@ mod tests {
                     param_from_field: index != 1,
                     violations_from_field: index != 2,
                     clean_text: grpc as u32 % 2 == 0,
+                    retry_after_const: grpc as u32 % 3 == 0,
                 };
                 assert_eq!(Traits::unpack(traits.pack()), traits);
             }

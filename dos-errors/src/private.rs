@@ -4,9 +4,9 @@
 //! This module lists every item generated code may use. What a derive emits per
 //! type is data plus the least code data cannot replace:
 //!
-//! - an `impl` of [`Derived`]: a table of [`Row`] literals (`ROWS`, one per variant,
-//!   every value resolved; the public [`ErrorSpec`](crate::ErrorSpec) of a row is
-//!   built from it when asked for), a `match` from a value to its row or to its
+//! - an `impl` of [`Derived`]: one [`Table`] literal (`TABLE`: the variants' resolved
+//!   values, column by column; the public [`ErrorSpec`](crate::ErrorSpec) of a row
+//!   is built from it when asked for), a `match` from a value to its row or to its
 //!   transparent field ([`Derived::variant`]), and, only where the type needs them,
 //!   a `match` that passes the values interpolated into messages
 //!   ([`Derived::write_template`]; the text around them is the template's, in the
@@ -49,13 +49,10 @@ pub use ::utoipa;
 pub trait Derived {
     /// The type's own variants (not the transparent ones), in declaration order,
     /// with every declared and default value resolved.
-    const ROWS: &'static [Row];
+    const TABLE: Table;
 
-    /// The service's domain (`domain = "…"` on the type).
-    const DOMAIN: Option<&'static str> = None;
-
-    /// Which variant `self` is: a row of [`ROWS`](Derived::ROWS), or the field of a
-    /// transparent variant.
+    /// Which variant `self` is: a row of [`TABLE`](Derived::TABLE), or the field of
+    /// a transparent variant.
     fn variant(&self) -> Variant<'_>;
 
     /// The cell holding the [`ErrorSpec`] of row `index`, built from the row the
@@ -78,49 +75,136 @@ pub trait Derived {
     }
 }
 
-/// One declared variant, as compact as the compiler likes it: a derive writes one
-/// such literal per variant (its cost to the compiler grows with the number of
-/// fields), and [`ErrorSpec`] is built from it when asked for.
+/// The declared variants of a type, one row per variant, stored by column: a
+/// derive writes one such literal per type, each column an array of literals (the
+/// compiler checks an array of literals far faster than one struct literal per
+/// variant). Row `i` is element `i` of every column; a column no variant uses is
+/// empty. [`ErrorSpec`] is built from a row when asked for.
 #[derive(Debug, Clone, Copy)]
-pub struct Row {
-    /// The variant's name (the type's for a struct).
-    pub name: &'static str,
-    /// The error type.
-    pub error_type: &'static str,
+pub struct Table {
+    /// The variants' names (the type's for a struct).
+    pub names: &'static [&'static str],
+    /// The error types.
+    pub error_types: &'static [&'static str],
     /// The message's text when static, its template when interpolated, empty for `display`.
-    pub message: &'static str,
+    pub messages: &'static [&'static str],
     /// The envelope when the message is static, else empty.
-    pub json: &'static str,
+    pub envelopes: &'static [&'static str],
     /// Everything else that is not a string, the status included:
     /// [`Traits::pack`](crate::contract::Traits::pack).
-    pub traits: u32,
-    /// What few variants declare.
-    pub more: Option<&'static More>,
+    pub traits: &'static [u32],
+    /// `code = "…"`, empty for none.
+    pub codes: &'static [&'static str],
+    /// `param = "…"`, empty for none.
+    pub params: &'static [&'static str],
+    /// `retry_after = N` in seconds (when the traits say there is one).
+    pub retry_afters: &'static [u64],
+    /// The documentation links (`docs` on the type), empty for none.
+    pub doc_urls: &'static [&'static str],
+    /// The variants' doc comments.
+    pub docs: &'static [&'static str],
+    /// The service's domain (`domain` on the type).
+    pub domain: Option<&'static str>,
 }
 
-/// What few variants declare ([`Row::more`]).
-#[derive(Debug, Clone, Copy)]
-pub struct More {
-    /// `code = "…"`.
-    pub code: Option<&'static str>,
-    /// `param = "…"`.
-    pub param: Option<&'static str>,
-    /// `retry_after = N`, in seconds.
-    pub retry_after: Option<u64>,
-    /// The documentation link (`docs` on the type).
-    pub doc_url: Option<&'static str>,
-    /// The variant's doc comment.
-    pub docs: &'static str,
-}
-
-/// The base of generated [`More`] literals (`More { code: …, ..MORE }`).
-pub const MORE: More = More {
-    code: None,
-    param: None,
-    retry_after: None,
-    doc_url: None,
-    docs: "",
+/// The base of generated [`Table`] literals (`Table { names: …, ..TABLE }`).
+pub const TABLE: Table = Table {
+    names: &[],
+    error_types: &[],
+    messages: &[],
+    envelopes: &[],
+    traits: &[],
+    codes: &[],
+    params: &[],
+    retry_afters: &[],
+    doc_urls: &[],
+    docs: &[],
+    domain: None,
 };
+
+/// One row of a [`Table`].
+#[derive(Clone, Copy)]
+struct Row {
+    table: &'static Table,
+    index: usize,
+}
+
+impl Row {
+    /// Element `index` of `column`; the default for a column no variant uses.
+    #[inline]
+    fn at<T: Copy + Default>(self, column: &'static [T]) -> T {
+        column.get(self.index).copied().unwrap_or_default()
+    }
+
+    /// A string of a column, `None` when empty.
+    #[inline]
+    fn optional(self, column: &'static [&'static str]) -> Option<&'static str> {
+        Some(self.at(column)).filter(|text| !text.is_empty())
+    }
+
+    #[inline]
+    fn traits(self) -> Traits {
+        Traits::unpack(self.at(self.table.traits))
+    }
+
+    #[inline]
+    fn error_type(self) -> &'static str {
+        self.at(self.table.error_types)
+    }
+
+    #[inline]
+    fn message(self) -> &'static str {
+        self.at(self.table.messages)
+    }
+
+    #[inline]
+    fn envelope(self) -> &'static str {
+        self.at(self.table.envelopes)
+    }
+
+    #[inline]
+    fn retry_after(self) -> Option<Duration> {
+        if self.traits().retry_after_const {
+            Some(Duration::from_secs(self.at(self.table.retry_afters)))
+        } else {
+            None
+        }
+    }
+
+    /// The message is the row's text.
+    #[inline]
+    fn is_static(self) -> bool {
+        let traits = self.traits();
+        !traits.interpolated && !traits.display
+    }
+
+    /// The [`ErrorSpec`] of the row.
+    fn spec(self) -> ErrorSpec {
+        let traits = self.traits();
+        ErrorSpec {
+            name: self.at(self.table.names),
+            status: status(traits.status),
+            error_type: self.error_type(),
+            message: self.message(),
+            message_is_display: traits.display,
+            interpolated: traits.interpolated,
+            retryability: traits.retryability,
+            retry_after: self.retry_after(),
+            retry_after_from_field: traits.retry_after_from_field,
+            masked: traits.masked,
+            log: traits.log,
+            code: self.optional(self.table.codes),
+            param: self.optional(self.table.params),
+            param_from_field: traits.param_from_field,
+            violations_from_field: traits.violations_from_field,
+            doc_url: self.optional(self.table.doc_urls),
+            domain: self.table.domain,
+            grpc_code: traits.grpc,
+            docs: self.at(self.table.docs),
+            envelope_json: self.envelope(),
+        }
+    }
+}
 
 /// The initial value of each cell of [`Derived::spec_cell`]'s array.
 #[allow(clippy::declare_interior_mutable_const)] // copied into a `static` array, once per cell
@@ -128,7 +212,7 @@ pub const SPEC_CELL: OnceLock<ErrorSpec> = OnceLock::new();
 
 /// The answer of [`Derived::variant`].
 pub enum Variant<'a> {
-    /// Row `n` of [`Derived::ROWS`].
+    /// Row `n` of [`Derived::TABLE`].
     Own(usize),
     /// A transparent variant: everything comes from this field.
     Transparent(&'a dyn ApiError),
@@ -152,35 +236,6 @@ impl Fields<'_> {
         param: None,
         violations: &[],
     };
-}
-
-/// The [`ErrorSpec`] of a row.
-#[must_use]
-pub fn spec_of(row: &Row, domain: Option<&'static str>) -> ErrorSpec {
-    let traits = Traits::unpack(row.traits);
-    let more = row.more.copied().unwrap_or(MORE);
-    ErrorSpec {
-        name: row.name,
-        status: status(traits.status),
-        error_type: row.error_type,
-        message: row.message,
-        message_is_display: traits.display,
-        interpolated: traits.interpolated,
-        retryability: traits.retryability,
-        retry_after: more.retry_after.map(Duration::from_secs),
-        retry_after_from_field: traits.retry_after_from_field,
-        masked: traits.masked,
-        log: traits.log,
-        code: more.code,
-        param: more.param,
-        param_from_field: traits.param_from_field,
-        violations_from_field: traits.violations_from_field,
-        doc_url: more.doc_url,
-        domain,
-        grpc_code: traits.grpc,
-        docs: more.docs,
-        envelope_json: row.json,
-    }
 }
 
 /// The [`Status`] of a code the derive has checked to be in `400..=599`.
@@ -407,29 +462,26 @@ pub fn transparent<T: ApiError>(field: &T) -> &dyn ApiError {
 
 /// What a derived value is.
 enum Resolved<'a> {
-    Own(usize, &'static Row),
+    Own(Row),
     Transparent(&'a dyn ApiError),
 }
 
 #[inline]
 fn resolve<D: Derived + ?Sized>(error: &D) -> Resolved<'_> {
     match error.variant() {
-        Variant::Own(index) => Resolved::Own(index, &D::ROWS[index]),
+        Variant::Own(index) => Resolved::Own(Row {
+            table: &D::TABLE,
+            index,
+        }),
         Variant::Transparent(inner) => Resolved::Transparent(inner),
     }
-}
-
-/// The traits of a row.
-#[inline]
-fn traits(row: &Row) -> Traits {
-    Traits::unpack(row.traits)
 }
 
 /// [`ApiError::status`].
 #[inline]
 pub fn status_of<D: Derived + ?Sized>(error: &D) -> Status {
     match resolve(error) {
-        Resolved::Own(_, row) => status(traits(row).status),
+        Resolved::Own(row) => status(row.traits().status),
         Resolved::Transparent(inner) => inner.status(),
     }
 }
@@ -438,7 +490,7 @@ pub fn status_of<D: Derived + ?Sized>(error: &D) -> Status {
 #[inline]
 pub fn error_type<D: Derived + ?Sized>(error: &D) -> &str {
     match resolve(error) {
-        Resolved::Own(_, row) => row.error_type,
+        Resolved::Own(row) => row.error_type(),
         Resolved::Transparent(inner) => inner.error_type(),
     }
 }
@@ -447,8 +499,8 @@ pub fn error_type<D: Derived + ?Sized>(error: &D) -> &str {
 #[inline]
 pub fn message<D: Derived + ?Sized>(error: &D) -> Cow<'_, str> {
     match resolve(error) {
-        Resolved::Own(_, row) if is_static(row) => Cow::Borrowed(row.message),
-        Resolved::Own(_, row) => {
+        Resolved::Own(row) if row.is_static() => Cow::Borrowed(row.message()),
+        Resolved::Own(row) => {
             let mut text = String::new();
             write_own(error, row, &mut MessageWriter::text_into(&mut text));
             Cow::Owned(text)
@@ -457,20 +509,13 @@ pub fn message<D: Derived + ?Sized>(error: &D) -> Cow<'_, str> {
     }
 }
 
-/// The message is the row's text.
-#[inline]
-fn is_static(row: &Row) -> bool {
-    let traits = traits(row);
-    !traits.interpolated && !traits.display
-}
-
 /// Writes the message of a row that is not static: the values from the variant's
 /// fields, the text around them from the template.
 #[inline]
-fn write_own<D: Derived + ?Sized>(error: &D, row: &'static Row, out: &mut MessageWriter<'_>) {
-    let traits = traits(row);
+fn write_own<D: Derived + ?Sized>(error: &D, row: Row, out: &mut MessageWriter<'_>) {
+    let traits = row.traits();
     if traits.interpolated {
-        out.begin_template(row.message, traits.clean_text);
+        out.begin_template(row.message(), traits.clean_text);
         error.write_template(out);
         out.end_template();
     } else {
@@ -482,8 +527,8 @@ fn write_own<D: Derived + ?Sized>(error: &D, row: &'static Row, out: &mut Messag
 #[inline]
 pub fn write_message<D: Derived + ?Sized>(error: &D, out: &mut MessageWriter<'_>) {
     match resolve(error) {
-        Resolved::Own(_, row) if is_static(row) => out.text(row.message),
-        Resolved::Own(_, row) => write_own(error, row, out),
+        Resolved::Own(row) if row.is_static() => out.text(row.message()),
+        Resolved::Own(row) => write_own(error, row, out),
         Resolved::Transparent(inner) => inner.write_message(out),
     }
 }
@@ -492,7 +537,7 @@ pub fn write_message<D: Derived + ?Sized>(error: &D, out: &mut MessageWriter<'_>
 #[inline]
 pub fn retryability<D: Derived + ?Sized>(error: &D) -> crate::Retryability {
     match resolve(error) {
-        Resolved::Own(_, row) => traits(row).retryability,
+        Resolved::Own(row) => row.traits().retryability,
         Resolved::Transparent(inner) => inner.retryability(),
     }
 }
@@ -501,11 +546,8 @@ pub fn retryability<D: Derived + ?Sized>(error: &D) -> crate::Retryability {
 #[inline]
 pub fn retry_after<D: Derived + ?Sized>(error: &D) -> Option<Duration> {
     match resolve(error) {
-        Resolved::Own(_, row) if traits(row).retry_after_from_field => error.fields().retry_after,
-        Resolved::Own(_, row) => row
-            .more
-            .and_then(|more| more.retry_after)
-            .map(Duration::from_secs),
+        Resolved::Own(row) if row.traits().retry_after_from_field => error.fields().retry_after,
+        Resolved::Own(row) => row.retry_after(),
         Resolved::Transparent(inner) => inner.retry_after(),
     }
 }
@@ -514,7 +556,7 @@ pub fn retry_after<D: Derived + ?Sized>(error: &D) -> Option<Duration> {
 #[inline]
 pub fn error_code<D: Derived + ?Sized>(error: &D) -> Option<&str> {
     match resolve(error) {
-        Resolved::Own(_, row) => row.more.and_then(|more| more.code),
+        Resolved::Own(row) => row.optional(row.table.codes),
         Resolved::Transparent(inner) => inner.error_code(),
     }
 }
@@ -524,9 +566,9 @@ pub fn error_code<D: Derived + ?Sized>(error: &D) -> Option<&str> {
 #[inline]
 pub fn param<D: Derived + ?Sized>(error: &D) -> Option<Cow<'_, str>> {
     match resolve(error) {
-        Resolved::Own(_, row) => {
-            let constant = row.more.and_then(|more| more.param);
-            if traits(row).masked {
+        Resolved::Own(row) => {
+            let constant = row.optional(row.table.params);
+            if row.traits().masked {
                 return constant.map(Cow::Borrowed);
             }
             let fields = error.fields();
@@ -543,8 +585,8 @@ pub fn param<D: Derived + ?Sized>(error: &D) -> Option<Cow<'_, str>> {
 #[inline]
 pub fn violations<D: Derived + ?Sized>(error: &D) -> &[FieldViolation] {
     match resolve(error) {
-        Resolved::Own(_, row) if traits(row).masked => &[],
-        Resolved::Own(..) => error.fields().violations,
+        Resolved::Own(row) if row.traits().masked => &[],
+        Resolved::Own(_) => error.fields().violations,
         Resolved::Transparent(inner) => inner.violations(),
     }
 }
@@ -553,7 +595,7 @@ pub fn violations<D: Derived + ?Sized>(error: &D) -> &[FieldViolation] {
 #[inline]
 pub fn doc_url<D: Derived + ?Sized>(error: &D) -> Option<Cow<'_, str>> {
     match resolve(error) {
-        Resolved::Own(_, row) => row.more.and_then(|more| more.doc_url).map(Cow::Borrowed),
+        Resolved::Own(row) => row.optional(row.table.doc_urls).map(Cow::Borrowed),
         Resolved::Transparent(inner) => inner.doc_url(),
     }
 }
@@ -562,7 +604,7 @@ pub fn doc_url<D: Derived + ?Sized>(error: &D) -> Option<Cow<'_, str>> {
 #[inline]
 pub fn domain<D: Derived + ?Sized>(error: &D) -> Option<&str> {
     match resolve(error) {
-        Resolved::Own(..) => D::DOMAIN,
+        Resolved::Own(row) => row.table.domain,
         Resolved::Transparent(inner) => inner.domain(),
     }
 }
@@ -571,7 +613,7 @@ pub fn domain<D: Derived + ?Sized>(error: &D) -> Option<&str> {
 #[inline]
 pub fn grpc_code<D: Derived + ?Sized>(error: &D) -> crate::GrpcCode {
     match resolve(error) {
-        Resolved::Own(_, row) => traits(row).grpc,
+        Resolved::Own(row) => row.traits().grpc,
         Resolved::Transparent(inner) => inner.grpc_code(),
     }
 }
@@ -580,19 +622,15 @@ pub fn grpc_code<D: Derived + ?Sized>(error: &D) -> crate::GrpcCode {
 #[inline]
 pub fn spec<D: Derived + ?Sized>(error: &D) -> Option<&'static ErrorSpec> {
     match resolve(error) {
-        Resolved::Own(index, row) => Some(spec_in(D::spec_cell(index), row, D::DOMAIN)),
+        Resolved::Own(row) => Some(spec_in(D::spec_cell(row.index), row)),
         Resolved::Transparent(inner) => inner.spec(),
     }
 }
 
 /// The spec of `row` in its `cell`, built the first time. Not generic, so that
 /// each derived type does not instantiate (and compile) `OnceLock`'s machinery again.
-fn spec_in(
-    cell: &'static OnceLock<ErrorSpec>,
-    row: &'static Row,
-    domain: Option<&'static str>,
-) -> &'static ErrorSpec {
-    cell.get_or_init(|| spec_of(row, domain))
+fn spec_in(cell: &'static OnceLock<ErrorSpec>, row: Row) -> &'static ErrorSpec {
+    cell.get_or_init(|| row.spec())
 }
 
 /// [`ApiError::write_json`]: a static message's envelope is copied as the derive
@@ -600,10 +638,10 @@ fn spec_in(
 #[inline]
 pub fn write_json<D: ApiError + Derived + ?Sized>(error: &D, out: &mut Vec<u8>) {
     match resolve(error) {
-        Resolved::Own(_, row) if !row.json.is_empty() => {
-            out.extend_from_slice(row.json.as_bytes());
+        Resolved::Own(row) if !row.envelope().is_empty() => {
+            out.extend_from_slice(row.envelope().as_bytes());
         }
-        Resolved::Own(..) => crate::format::write(error, Format::Envelope, None, out),
+        Resolved::Own(_) => crate::format::write(error, Format::Envelope, None, out),
         Resolved::Transparent(inner) => inner.write_json(out),
     }
 }
@@ -614,7 +652,7 @@ pub fn write_as<D: ApiError + Derived + ?Sized>(error: &D, format: Format, out: 
     match (format, resolve(error)) {
         (Format::Envelope, _) => write_json(error, out),
         (_, Resolved::Transparent(inner)) => inner.write_as(format, out),
-        (_, Resolved::Own(..)) => crate::format::write(error, format, None, out),
+        (_, Resolved::Own(_)) => crate::format::write(error, format, None, out),
     }
 }
 
@@ -626,12 +664,10 @@ pub fn write_as<D: ApiError + Derived + ?Sized>(error: &D, format: Format, out: 
 /// what each transparent field type contributes (`inner`, one function per type),
 /// without duplicates. Not generic: compiled once, here, not once per type.
 #[must_use]
-pub fn catalog(
-    rows: &'static [Row],
-    domain: Option<&'static str>,
-    inner: &[fn() -> Vec<ErrorSpec>],
-) -> Vec<ErrorSpec> {
-    let mut specs: Vec<ErrorSpec> = rows.iter().map(|row| spec_of(row, domain)).collect();
+pub fn catalog(table: &'static Table, inner: &[fn() -> Vec<ErrorSpec>]) -> Vec<ErrorSpec> {
+    let mut specs: Vec<ErrorSpec> = (0..table.names.len())
+        .map(|index| Row { table, index }.spec())
+        .collect();
     for contribution in inner {
         for spec in contribution() {
             if !specs.contains(&spec) {
@@ -758,8 +794,7 @@ macro_rules! __impl_api_error {
                 #[allow(unused_imports)]
                 use $crate::__private::{ViaCatalog as _, ViaNoCatalog as _};
                 $crate::__private::catalog(
-                    <Self as $crate::__private::Derived>::ROWS,
-                    <Self as $crate::__private::Derived>::DOMAIN,
+                    &<Self as $crate::__private::Derived>::TABLE,
                     &[$((&&$crate::__private::CatalogProbe::<$inner>::NEW).catalog_fn()),*],
                 )
             }
