@@ -114,6 +114,7 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
         #[allow(clippy::match_same_arms, clippy::too_many_lines, clippy::unreadable_literal)]
         impl #impl_generics #krate::__private::Derived for #self_ty #where_clause {
             const TABLE: #krate::__private::Table = {
+                #[allow(unused_imports)]
                 use #krate::__private::{Table as __T, TABLE as __T0};
                 #table
             };
@@ -333,7 +334,12 @@ impl Columns {
                 string(domain)
             ));
         }
-        format!("__T {{ {fields}..__T0 }}")
+        // The base fills the columns left out (an update with nothing to fill is
+        // a lint in the user's crate).
+        if !self.used.iter().all(|used| *used) || domain.is_none() {
+            fields.push_str("..__T0");
+        }
+        format!("__T {{ {fields} }}")
     }
 }
 
