@@ -252,7 +252,8 @@ impl Columns {
                     Piece::Text(text) => contract::needs_no_escape(text),
                     Piece::Arg { .. } => true,
                 });
-                (message.template.clone(), String::new(), false, true, clean)
+                let runs = pieces(message, own);
+                (message.template.clone(), runs, false, true, clean)
             }
             MessageSource::Display => (String::new(), String::new(), true, false, false),
         };
@@ -341,6 +342,42 @@ impl Columns {
         }
         format!("__T {{ {fields} }}")
     }
+}
+
+/// The literal text of an interpolated message's envelope as the runtime copies
+/// it around the values: each run of text between two values (or before the
+/// first, or after the last) JSON-escaped and preceded by its length in bytes,
+/// written as one `char` (so the runtime reads lengths instead of searching). The
+/// first run opens with the envelope's head and the last closes with its tail, so
+/// an envelope is written in one pass; a message alone leaves them out. Empty —
+/// the runtime then reads the template itself — for a run too long for a `char`.
+fn pieces(message: &Message, own: &Own) -> String {
+    let mut runs: Vec<Vec<u8>> = vec![contract::ENVELOPE_HEAD.as_bytes().to_vec()];
+    for piece in &message.pieces {
+        match piece {
+            Piece::Text(text) => {
+                if let Some(run) = runs.last_mut() {
+                    contract::escape_into(run, text);
+                }
+            }
+            Piece::Arg { .. } => runs.push(Vec::new()),
+        }
+    }
+    if let Some(last) = runs.last_mut() {
+        contract::write_declared_envelope_tail(last, &own.error_type, own.status);
+    }
+    let mut encoded = String::new();
+    for run in runs {
+        let (Some(length), Ok(run)) = (
+            u32::try_from(run.len()).ok().and_then(char::from_u32),
+            String::from_utf8(run),
+        ) else {
+            return String::new();
+        };
+        encoded.push(length);
+        encoded.push_str(&run);
+    }
+    encoded
 }
 
 /// Appends `value` and a comma to a column.

@@ -487,6 +487,7 @@ pub struct Traits {
 impl Traits {
     /// The traits as one number.
     #[must_use]
+    #[inline]
     pub const fn pack(self) -> u32 {
         let retryability = match self.retryability {
             Retryability::Fatal => 0,
@@ -517,6 +518,7 @@ impl Traits {
     /// The traits of a number made by [`pack`](Traits::pack); other numbers give
     /// some valid traits, never a panic.
     #[must_use]
+    #[inline]
     pub const fn unpack(bits: u32) -> Traits {
         Traits {
             status: 400 + (bits >> 17 & 0xFF) as u16 % 200,
@@ -655,8 +657,19 @@ fn any_needs_escape(word: &[u8]) -> bool {
     (control | quote | backslash) & HIGHS != 0
 }
 
-/// Appends the decimal digits of `value`.
+/// Appends the decimal digits of `value` (a status: three digits, quickly).
+#[inline]
 pub fn push_decimal(out: &mut Vec<u8>, value: u16) {
+    if (100..1000).contains(&value) {
+        let digit = |value: u16| b'0' + (value % 10) as u8;
+        out.extend_from_slice(&[digit(value / 100), digit(value / 10), digit(value)]);
+        return;
+    }
+    push_decimal_slow(out, value);
+}
+
+/// [`push_decimal`] for any value.
+fn push_decimal_slow(out: &mut Vec<u8>, value: u16) {
     let mut digits = [0u8; 5];
     let mut at = digits.len();
     let mut rest = value;
@@ -696,6 +709,31 @@ pub fn write_envelope_tail(out: &mut Vec<u8>, error_type: &str, code: u16) {
     out.extend_from_slice(ENVELOPE_CODE.as_bytes());
     push_decimal(out, code);
     out.extend_from_slice(ENVELOPE_END.as_bytes());
+}
+
+/// [`write_envelope_tail`] for a declared error type, which [`is_error_type`]
+/// checked to need no escaping: copied as it is.
+#[inline]
+pub fn write_declared_envelope_tail(out: &mut Vec<u8>, error_type: &str, code: u16) {
+    out.extend_from_slice(ENVELOPE_TYPE.as_bytes());
+    out.extend_from_slice(error_type.as_bytes());
+    out.extend_from_slice(ENVELOPE_CODE.as_bytes());
+    push_decimal(out, code);
+    out.extend_from_slice(ENVELOPE_END.as_bytes());
+}
+
+/// How many bytes [`write_declared_envelope_tail`] writes.
+#[inline]
+#[must_use]
+pub fn declared_envelope_tail_len(error_type: &str, code: u16) -> usize {
+    let digits = match code {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        _ => 5,
+    };
+    ENVELOPE_TYPE.len() + error_type.len() + ENVELOPE_CODE.len() + digits + ENVELOPE_END.len()
 }
 
 // ---------------------------------------------------------------------------
@@ -1000,7 +1038,8 @@ impl<'a> Cursor<'a> {
     pub fn next_placeholder(&mut self, mut text: impl FnMut(&'a str)) -> Option<&'a str> {
         loop {
             let rest = self.rest;
-            let Some(at) = rest.bytes().position(|b| b == b'{' || b == b'}') else {
+            let bytes = rest.as_bytes();
+            let Some(at) = bytes.iter().position(|&b| b == b'{' || b == b'}') else {
                 if !rest.is_empty() {
                     text(rest);
                 }
@@ -1010,22 +1049,28 @@ impl<'a> Cursor<'a> {
             if at > 0 {
                 text(&rest[..at]);
             }
-            let after = &rest[at..];
-            if after.starts_with("{{") || after.starts_with("}}") {
-                text(&after[..1]);
-                self.rest = &after[2..];
+            // Braces are ASCII: every index below is a character boundary.
+            let brace = bytes[at];
+            if bytes.get(at + 1) == Some(&brace) {
+                // `{{` or `}}`: one brace of text.
+                text(&rest[at..=at]);
+                self.rest = &rest[at + 2..];
                 continue;
             }
-            if let Some(rest) = after.strip_prefix('}') {
+            if brace == b'}' {
                 // Not in a checked template: keep it as text.
-                text("}");
-                self.rest = rest;
+                text(&rest[at..=at]);
+                self.rest = &rest[at + 1..];
                 continue;
             }
-            let inner = &after[1..];
-            let end = inner.find('}').unwrap_or(inner.len());
-            self.rest = inner.get(end + 1..).unwrap_or("");
-            let name = inner[..end].split(':').next().unwrap_or_default().trim();
+            let inner = &bytes[at + 1..];
+            let close = inner.iter().position(|&b| b == b'}').unwrap_or(inner.len());
+            let name_end = inner[..close]
+                .iter()
+                .position(|&b| b == b':')
+                .unwrap_or(close);
+            self.rest = rest.get(at + close + 2..).unwrap_or("");
+            let name = rest[at + 1..at + 1 + name_end].trim();
             return Some(name.strip_prefix("r#").unwrap_or(name));
         }
     }

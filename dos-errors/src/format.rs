@@ -10,7 +10,7 @@ use core::fmt;
 use core::ops::Range;
 use std::borrow::Cow;
 
-use crate::{contract, ApiError, ErrorSpec, MessageWriter};
+use crate::{contract, ApiError, ErrorSpec, FieldViolation, MessageWriter};
 
 mod google;
 pub(crate) mod pointer;
@@ -220,15 +220,20 @@ pub(crate) fn write<E: ApiError + ?Sized>(
 
 /// The envelope: `{"error":{"message":…,"type":…,"code":…}}`.
 fn write_envelope<E: ApiError + ?Sized>(error: &E, out: &mut Vec<u8>) {
-    if let Some(json) = error.spec().map(|spec| spec.envelope_json) {
-        if !json.is_empty() {
-            out.extend_from_slice(json.as_bytes());
+    let members = Members::of(error);
+    if let Some(spec) = members.spec {
+        if !spec.envelope_json.is_empty() {
+            raw(out, spec.envelope_json);
             return;
         }
     }
     raw(out, contract::ENVELOPE_HEAD);
-    error.write_message(&mut MessageWriter::json_into(out));
-    contract::write_envelope_tail(out, error.error_type(), error.status().as_u16());
+    members.message(out);
+    raw(out, contract::ENVELOPE_TYPE);
+    members.declared_text(out, members.error_type);
+    raw(out, contract::ENVELOPE_CODE);
+    push_status(out, members.status);
+    raw(out, contract::ENVELOPE_END);
 }
 
 /// OpenAI's: `{"error":{"message":…,"type":…,"param":…,"code":…}}`.
@@ -238,7 +243,7 @@ fn write_openai<E: ApiError + ?Sized>(members: &Members<'_, E>, out: &mut Vec<u8
     raw(out, r#"","type":""#);
     members.declared_text(out, members.error_type);
     raw(out, r#"","param":"#);
-    match members.error.param() {
+    match members.param() {
         Some(param) => string(out, &param),
         None => raw(out, "null"),
     }
@@ -329,6 +334,27 @@ impl<'a, E: ApiError + ?Sized> Members<'a, E> {
         }
     }
 
+    /// The parameter: a declared error that reads none from its fields has its
+    /// constant (or none).
+    #[inline]
+    fn param(&self) -> Option<Cow<'a, str>> {
+        match self.spec {
+            Some(spec) if !spec.param_from_field && !spec.violations_from_field => {
+                spec.param.map(Cow::Borrowed)
+            }
+            _ => self.error.param(),
+        }
+    }
+
+    /// The violations: none for a declared error without a `violations` field.
+    #[inline]
+    fn violations(&self) -> &'a [FieldViolation] {
+        match self.spec {
+            Some(spec) if !spec.violations_from_field => &[],
+            _ => self.error.violations(),
+        }
+    }
+
     /// Appends the escaped message (the inside of its JSON string) and returns
     /// where it is in `out`, for writers that repeat it.
     #[inline]
@@ -349,17 +375,7 @@ impl<'a, E: ApiError + ?Sized> Members<'a, E> {
 #[inline]
 fn escaped_static_message(spec: &ErrorSpec) -> Option<&'static str> {
     let json = spec.envelope_json;
-    let status_digits = match spec.status.as_u16() {
-        0..=9 => 1,
-        10..=99 => 2,
-        100..=999 => 3,
-        _ => 4,
-    };
-    let tail = contract::ENVELOPE_TYPE.len()
-        + spec.error_type.len()
-        + contract::ENVELOPE_CODE.len()
-        + status_digits
-        + contract::ENVELOPE_END.len();
+    let tail = contract::declared_envelope_tail_len(spec.error_type, spec.status.as_u16());
     let end = json.len().checked_sub(tail)?;
     let delimited = json.starts_with(contract::ENVELOPE_HEAD)
         && json.as_bytes()[end..].starts_with(contract::ENVELOPE_TYPE.as_bytes());
@@ -381,15 +397,10 @@ fn string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
-/// Appends an HTTP status (three digits).
+/// Appends an HTTP status.
 #[inline(always)]
 fn push_status(out: &mut Vec<u8>, status: u16) {
-    if (100..1000).contains(&status) {
-        let digit = |value: u16| b'0' + (value % 10) as u8;
-        out.extend_from_slice(&[digit(status / 100), digit(status / 10), digit(status)]);
-    } else {
-        contract::push_decimal(out, status);
-    }
+    contract::push_decimal(out, status);
 }
 
 /// Appends `value` in decimal.

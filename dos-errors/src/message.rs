@@ -45,10 +45,25 @@ pub struct MessageWriter<'a> {
 }
 
 /// The part of a template still to write.
-struct TemplateText {
-    cursor: contract::Cursor<'static>,
-    /// The template's literal text needs no JSON escaping (checked by the derive).
-    clean: bool,
+enum TemplateText {
+    /// The runs of literal text around the values, JSON-escaped, each preceded by
+    /// its length in bytes as one `char` (prepared by the derive): copied as they
+    /// are (into JSON, or into text when escaping changed nothing). The derive
+    /// prepares the runs of the whole envelope: unless the envelope itself is
+    /// written, `head` bytes are left out of the first run and `tail` bytes out of
+    /// the last.
+    Pieces {
+        rest: &'static str,
+        head: usize,
+        tail: usize,
+    },
+    /// The template itself, read placeholder by placeholder (the names are
+    /// wanted, or the text needs unescaping).
+    Cursor {
+        cursor: contract::Cursor<'static>,
+        /// The literal text needs no JSON escaping.
+        clean: bool,
+    },
 }
 
 /// What the pieces become.
@@ -87,6 +102,7 @@ impl fmt::Debug for MessageWriter<'_> {
 
 impl<'a> MessageWriter<'a> {
     /// A writer appending the message as text.
+    #[inline]
     pub(crate) fn text_into(out: &'a mut String) -> Self {
         MessageWriter {
             target: Target::Text(out),
@@ -95,6 +111,7 @@ impl<'a> MessageWriter<'a> {
     }
 
     /// A writer appending the message JSON-escaped (the inside of a JSON string).
+    #[inline]
     pub(crate) fn json_into(out: &'a mut Vec<u8>) -> Self {
         MessageWriter {
             target: Target::Json(out),
@@ -140,36 +157,116 @@ impl<'a> MessageWriter<'a> {
 
     /// Starts writing a derived message from its `template`: its literal text is
     /// written by the writer itself, before each value and at
-    /// [`end_template`](Self::end_template); `clean` when that text needs no JSON
-    /// escaping.
-    pub(crate) fn begin_template(&mut self, template: &'static str, clean: bool) {
-        self.template = Some(TemplateText {
-            cursor: contract::Cursor::new(template),
-            clean,
+    /// [`end_template`](Self::end_template). `runs` is the text of its envelope
+    /// as [`TemplateText::Pieces`] holds it (empty when the derive could not
+    /// prepare it), of which the message leaves out `head` bytes at the start and
+    /// `tail` at the end; `clean` tells whether escaping changed nothing.
+    #[inline]
+    pub(crate) fn begin_template(
+        &mut self,
+        template: &'static str,
+        runs: &'static str,
+        (head, tail): (usize, usize),
+        clean: bool,
+    ) {
+        let pieces = TemplateText::Pieces {
+            rest: runs,
+            head,
+            tail,
+        };
+        self.template = Some(match self.target {
+            Target::Json(_) if !runs.is_empty() => pieces,
+            Target::Text(_) if clean && !runs.is_empty() => pieces,
+            _ => TemplateText::Cursor {
+                cursor: contract::Cursor::new(template),
+                clean,
+            },
+        });
+    }
+
+    /// Starts writing a whole envelope from its `runs` (see
+    /// [`TemplateText::Pieces`]): into JSON only.
+    #[inline]
+    pub(crate) fn begin_envelope(&mut self, runs: &'static str) {
+        self.template = Some(TemplateText::Pieces {
+            rest: runs,
+            head: 0,
+            tail: 0,
         });
     }
 
     /// Writes what is left of the template's text.
+    #[inline]
     pub(crate) fn end_template(&mut self) {
-        while self.next_placeholder().is_some() {}
+        loop {
+            let more = match &self.template {
+                Some(TemplateText::Pieces { rest, .. }) => !rest.is_empty(),
+                Some(TemplateText::Cursor { .. }) => self.next_placeholder().is_some(),
+                None => false,
+            };
+            if !more {
+                break;
+            }
+            if matches!(self.template, Some(TemplateText::Pieces { .. })) {
+                self.next_placeholder();
+            }
+        }
         self.template = None;
     }
 
     /// Writes the template's text up to the next placeholder and returns its name;
     /// `None` without a template or past its last placeholder.
+    #[inline]
     fn next_placeholder(&mut self) -> Option<&'static str> {
         let MessageWriter { target, template } = self;
-        let text = template.as_mut()?;
-        let clean = text.clean;
-        text.cursor.next_placeholder(|piece| match target {
-            Target::Text(out) => out.push_str(piece),
-            Target::Json(out) if clean => out.extend_from_slice(piece.as_bytes()),
-            Target::Json(out) => contract::escape_into(out, piece),
-            Target::JsonMembers { .. } | Target::Pairs { .. } => {}
-        })
+        match template.as_mut()? {
+            TemplateText::Pieces { rest, head, tail } => {
+                // Most runs are shorter than 128 bytes: their length is one ASCII byte.
+                let (length, width) = match rest.as_bytes().first()? {
+                    &byte if byte < 0x80 => (usize::from(byte), 1),
+                    _ => {
+                        let length = rest.chars().next()?;
+                        (length as usize, length.len_utf8())
+                    }
+                };
+                let run = &rest[width..];
+                let end = length.min(run.len());
+                let (mut piece, after) = match (run.get(..end), run.get(end..)) {
+                    (Some(piece), Some(after)) => (piece, after),
+                    _ => (run, ""),
+                };
+                *rest = after;
+                // The envelope's head opens the first run, its tail closes the last.
+                if *head > 0 {
+                    piece = piece.get(*head..).unwrap_or_default();
+                    *head = 0;
+                }
+                if after.is_empty() && *tail > 0 {
+                    piece = piece
+                        .get(..piece.len().saturating_sub(*tail))
+                        .unwrap_or_default();
+                }
+                match target {
+                    Target::Text(out) => out.push_str(piece),
+                    Target::Json(out) => out.extend_from_slice(piece.as_bytes()),
+                    Target::JsonMembers { .. } | Target::Pairs { .. } => {}
+                }
+                None
+            }
+            TemplateText::Cursor { cursor, clean } => {
+                let clean = *clean;
+                cursor.next_placeholder(|piece| match target {
+                    Target::Text(out) => out.push_str(piece),
+                    Target::Json(out) if clean => out.extend_from_slice(piece.as_bytes()),
+                    Target::Json(out) => contract::escape_into(out, piece),
+                    Target::JsonMembers { .. } | Target::Pairs { .. } => {}
+                })
+            }
+        }
     }
 
     /// Literal text of the message.
+    #[inline]
     pub fn text(&mut self, text: &str) {
         match &mut self.target {
             Target::Text(out) => out.push_str(text),
@@ -179,6 +276,7 @@ impl<'a> MessageWriter<'a> {
     }
 
     /// An interpolated value, already text.
+    #[inline]
     pub fn arg_str(&mut self, value: &str) {
         let placeholder = self.next_placeholder();
         match &mut self.target {
@@ -230,6 +328,7 @@ impl<'a> MessageWriter<'a> {
     }
 
     /// An interpolated integer, in decimal (`negative` and its magnitude).
+    #[inline]
     pub(crate) fn arg_integer(&mut self, negative: bool, magnitude: u128) {
         let placeholder = self.next_placeholder();
         let mut buffer = [0u8; 40];
@@ -401,7 +500,12 @@ mod tests {
     fn a_template_writes_its_own_text_around_the_values() {
         let mut text = String::new();
         let mut writer = MessageWriter::text_into(&mut text);
-        writer.begin_template("a {x} {{b}} {y:>3}!", true);
+        writer.begin_template(
+            "a {x} {{b}} {y:>3}!",
+            "\u{4}<<a \u{5} {b} \u{2}!>",
+            (2, 1),
+            true,
+        );
         writer.arg_str("1");
         writer.arg_fmt(format_args!("{:>3}", 2));
         writer.end_template();
@@ -409,7 +513,7 @@ mod tests {
 
         let mut json = Vec::new();
         let mut writer = MessageWriter::json_into(&mut json);
-        writer.begin_template("say \"{0}\"\n", false);
+        writer.begin_template("say \"{0}\"\n", "\u{6}say \\\"\u{4}\\\"\\n", (0, 0), false);
         writer.arg_integer(true, 5);
         writer.end_template();
         assert_eq!(json, br#"say \"-5\"\n"#);
@@ -420,7 +524,7 @@ mod tests {
         let template = "{a}{b}{c}{d}{e}{f}{g}{h}{i}{j}{a}{j}{k}";
         let mut out = Vec::new();
         let mut writer = MessageWriter::json_members_into(&mut out);
-        writer.begin_template(template, true);
+        writer.begin_template(template, "", (0, 0), true);
         for value in [
             "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14",
         ] {

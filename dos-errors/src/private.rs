@@ -88,7 +88,8 @@ pub struct Table {
     pub error_types: &'static [&'static str],
     /// The message's text when static, its template when interpolated, empty for `display`.
     pub messages: &'static [&'static str],
-    /// The envelope when the message is static, else empty.
+    /// The envelope when the message is static; when it is interpolated, the
+    /// message's literal text JSON-escaped, with a NUL where each value goes.
     pub envelopes: &'static [&'static str],
     /// Everything else that is not a string, the status included:
     /// [`Traits::pack`](crate::contract::Traits::pack).
@@ -157,9 +158,14 @@ impl Row {
         self.at(self.table.messages)
     }
 
+    /// The envelope of a static message (empty otherwise).
     #[inline]
     fn envelope(self) -> &'static str {
-        self.at(self.table.envelopes)
+        if self.traits().interpolated {
+            ""
+        } else {
+            self.at(self.table.envelopes)
+        }
     }
 
     #[inline]
@@ -515,7 +521,16 @@ pub fn message<D: Derived + ?Sized>(error: &D) -> Cow<'_, str> {
 fn write_own<D: Derived + ?Sized>(error: &D, row: Row, out: &mut MessageWriter<'_>) {
     let traits = row.traits();
     if traits.interpolated {
-        out.begin_template(row.message(), traits.clean_text);
+        let envelope = (
+            crate::contract::ENVELOPE_HEAD.len(),
+            crate::contract::declared_envelope_tail_len(row.error_type(), traits.status),
+        );
+        out.begin_template(
+            row.message(),
+            row.at(row.table.envelopes),
+            envelope,
+            traits.clean_text,
+        );
         error.write_template(out);
         out.end_template();
     } else {
@@ -627,9 +642,20 @@ pub fn spec<D: Derived + ?Sized>(error: &D) -> Option<&'static ErrorSpec> {
     }
 }
 
-/// The spec of `row` in its `cell`, built the first time. Not generic, so that
-/// each derived type does not instantiate (and compile) `OnceLock`'s machinery again.
+/// The spec of `row` in its `cell`, built the first time.
+#[inline]
 fn spec_in(cell: &'static OnceLock<ErrorSpec>, row: Row) -> &'static ErrorSpec {
+    match cell.get() {
+        Some(spec) => spec,
+        None => build_spec(cell, row),
+    }
+}
+
+/// Builds the spec of `row` into its `cell`. Not generic and not inlined, so that
+/// each derived type does not instantiate (and compile) `OnceLock`'s machinery again.
+#[cold]
+#[inline(never)]
+fn build_spec(cell: &'static OnceLock<ErrorSpec>, row: Row) -> &'static ErrorSpec {
     cell.get_or_init(|| row.spec())
 }
 
@@ -638,10 +664,27 @@ fn spec_in(cell: &'static OnceLock<ErrorSpec>, row: Row) -> &'static ErrorSpec {
 #[inline]
 pub fn write_json<D: ApiError + Derived + ?Sized>(error: &D, out: &mut Vec<u8>) {
     match resolve(error) {
-        Resolved::Own(row) if !row.envelope().is_empty() => {
-            out.extend_from_slice(row.envelope().as_bytes());
+        Resolved::Own(row) if row.is_static() => {
+            out.extend_from_slice(row.at(row.table.envelopes).as_bytes());
         }
-        Resolved::Own(_) => crate::format::write(error, Format::Envelope, None, out),
+        Resolved::Own(row)
+            if row.traits().interpolated && !row.at(row.table.envelopes).is_empty() =>
+        {
+            // The runs carry the envelope's head and tail around the values.
+            let mut writer = MessageWriter::json_into(out);
+            writer.begin_envelope(row.at(row.table.envelopes));
+            error.write_template(&mut writer);
+            writer.end_template();
+        }
+        Resolved::Own(row) => {
+            out.extend_from_slice(crate::contract::ENVELOPE_HEAD.as_bytes());
+            write_own(error, row, &mut MessageWriter::json_into(out));
+            crate::contract::write_declared_envelope_tail(
+                out,
+                row.error_type(),
+                row.traits().status,
+            );
+        }
         Resolved::Transparent(inner) => inner.write_json(out),
     }
 }

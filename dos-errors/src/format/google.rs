@@ -74,9 +74,9 @@ pub(super) fn write<E: ApiError + ?Sized>(members: &Members<'_, E>, out: &mut Ve
         raw(out, "\"}");
     }
 
-    let violations = error.violations();
+    let violations = members.violations();
     let param = if violations.is_empty() {
-        error.param()
+        members.param()
     } else {
         None
     };

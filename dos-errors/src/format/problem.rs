@@ -7,9 +7,10 @@ use crate::{contract, ApiError};
 /// The `type` of a problem without a documentation link (RFC 9457 §4.2.1).
 pub(crate) const ABOUT_BLANK: &str = "about:blank";
 
-/// What a problem has between the opening quote of its title and that of its
-/// detail, `Too Many Requests","status":429,"detail":"`, for every error status,
-/// built when this crate compiles: one copy on every response.
+/// What a problem has between the closing quote of its type and the opening
+/// quote of its detail, `","title":"Too Many Requests","status":429,"detail":"`,
+/// for every error status, built when this crate compiles: one copy on every
+/// response.
 const TITLE_TO_DETAIL: [([u8; TITLE_TO_DETAIL_MAX], u8); 200] = {
     let mut table = [([0; TITLE_TO_DETAIL_MAX], 0); 200];
     let mut index = 0;
@@ -21,8 +22,8 @@ const TITLE_TO_DETAIL: [([u8; TITLE_TO_DETAIL_MAX], u8); 200] = {
 };
 
 /// The longest `TITLE_TO_DETAIL` entry: the longest reason phrase (31 bytes) and
-/// 26 bytes around it.
-const TITLE_TO_DETAIL_MAX: usize = 64;
+/// 37 bytes around it.
+const TITLE_TO_DETAIL_MAX: usize = 72;
 
 /// One entry of [`TITLE_TO_DETAIL`]: the bytes and how many there are.
 const fn title_to_detail(status: u16) -> ([u8; TITLE_TO_DETAIL_MAX], u8) {
@@ -31,7 +32,8 @@ const fn title_to_detail(status: u16) -> ([u8; TITLE_TO_DETAIL_MAX], u8) {
         b'0' + (status / 10 % 10) as u8,
         b'0' + (status % 10) as u8,
     ];
-    let parts: [&[u8]; 4] = [
+    let parts: [&[u8]; 5] = [
+        br#"","title":""#,
         contract::title(status).as_bytes(),
         br#"","status":"#,
         &digits,
@@ -53,13 +55,14 @@ const fn title_to_detail(status: u16) -> ([u8; TITLE_TO_DETAIL_MAX], u8) {
     (bytes, len as u8)
 }
 
-/// Appends what a problem of status `status` has between the opening quotes of
-/// its title and its detail.
+/// Appends what a problem of status `status` has between the closing quote of
+/// its type and the opening quote of its detail.
 #[inline]
 fn title_to_detail_into(out: &mut Vec<u8>, status: u16) {
     match TITLE_TO_DETAIL.get(usize::from(status).wrapping_sub(400)) {
         Some((bytes, len)) => out.extend_from_slice(&bytes[..usize::from(*len)]),
         None => {
+            raw(out, r#"","title":""#);
             raw(out, contract::title(status));
             raw(out, r#"","status":"#);
             push_status(out, status);
@@ -70,14 +73,12 @@ fn title_to_detail_into(out: &mut Vec<u8>, status: u16) {
 
 /// Appends the problem of `error`.
 pub(super) fn write<E: ApiError + ?Sized>(members: &Members<'_, E>, out: &mut Vec<u8>) {
-    let error = members.error;
     let status = members.status;
     raw(out, r#"{"type":""#);
     match members.doc_url() {
         Some(url) => members.declared_text(out, &url),
         None => raw(out, ABOUT_BLANK),
     }
-    raw(out, r#"","title":""#);
     title_to_detail_into(out, status);
     members.message(out);
     raw(out, r#"","error_type":""#);
@@ -87,11 +88,11 @@ pub(super) fn write<E: ApiError + ?Sized>(members: &Members<'_, E>, out: &mut Ve
         members.declared_text(out, code);
     }
     out.push(b'"');
-    if let Some(param) = error.param() {
+    if let Some(param) = members.param() {
         raw(out, r#","param":"#);
         string(out, &param);
     }
-    let violations = error.violations();
+    let violations = members.violations();
     if !violations.is_empty() {
         raw(out, r#","errors":["#);
         for (index, violation) in violations.iter().enumerate() {
@@ -119,7 +120,7 @@ mod tests {
             let mut out = Vec::new();
             title_to_detail_into(&mut out, status);
             let expected = format!(
-                r#"{}","status":{status},"detail":""#,
+                r#"","title":"{}","status":{status},"detail":""#,
                 contract::title(status)
             );
             assert_eq!(String::from_utf8(out).unwrap(), expected);
@@ -127,6 +128,6 @@ mod tests {
         }
         let mut out = Vec::new();
         title_to_detail_into(&mut out, 600);
-        assert_eq!(out, br#"Server Error","status":600,"detail":""#);
+        assert_eq!(out, br#"","title":"Server Error","status":600,"detail":""#);
     }
 }
