@@ -421,6 +421,16 @@ fn assign(store: &mut Store, eq: Span, tokens: TokenStream) -> syn::Result<()> {
                     "expected an integer status code like `400`",
                 ));
             };
+            if !int.suffix().is_empty() {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "status `{}` has a type suffix: write the bare status, e.g. `status = {}`",
+                        lit.to_token_stream(),
+                        int.base10_digits()
+                    ),
+                ));
+            }
             match int
                 .base10_parse::<u16>()
                 .ok()

@@ -9,6 +9,7 @@
 
 use proc_macro2::{Delimiter, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::{DeriveInput, Ident, LitStr, Member};
 
 use crate::ast::{Input, Variant};
@@ -31,7 +32,8 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
     // The rows and the match from a variant to its row are data: written as text
     // and lexed by the compiler in one go (spans do not matter there: nothing in
     // them can fail to type-check for a reason the user could fix).
-    let type_name = ident.to_string();
+    // Names as users read them: `r#type` is the variant `type`.
+    let type_name = ident.unraw().to_string();
     let mut table = Columns::default();
     let mut variant_arms = String::new();
     let mut template_arms = Vec::new();
@@ -42,7 +44,9 @@ pub fn derive(input: &Input, container: &Container, plans: &[Plan]) -> TokenStre
     for (variant, plan) in variants.iter().zip(plans) {
         match plan {
             Plan::Own(own) => {
-                let name = variant.ident.map_or(type_name.clone(), ToString::to_string);
+                let name = variant
+                    .ident
+                    .map_or(type_name.clone(), |ident| ident.unraw().to_string());
                 table.push(&name, variant, own);
                 let path = match variant.ident {
                     Some(ident) if input.is_enum() => format!("Self::{ident}"),
@@ -407,7 +411,11 @@ fn lex(text: &str) -> TokenStream {
             return tokens.into();
         }
     }
-    text.parse().unwrap_or_default()
+    text.parse().unwrap_or_else(|error| {
+        let message =
+            format!("dos-errors-derive generated invalid tokens ({error}): please report this");
+        quote!(::core::compile_error!(#message);)
+    })
 }
 
 /// `text` as a Rust string literal (written here rather than through the

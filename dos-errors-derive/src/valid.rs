@@ -141,14 +141,6 @@ fn plan_variant(
     defaults: Option<&Attrs>,
     container: &Attrs,
 ) -> Plan {
-    for field in &variant.fields {
-        if let Some(marker) = &field.attrs.transparent {
-            errors.push(syn::Error::new(
-                marker.key,
-                "`transparent` goes on a variant or struct",
-            ));
-        }
-    }
     if let Some(transparent) = &own.transparent {
         return plan_transparent(errors, variant, own, transparent);
     }

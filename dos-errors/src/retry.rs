@@ -1,6 +1,6 @@
 //! Client-side retries: [`RetryPolicy`] decides whether and when to retry any [`ApiError`].
 //!
-//! The policy follows the seed documentation — retry 429, 500 and 503 with
+//! The policy follows the API documentation — retry 429, 500 and 503 with
 //! exponential backoff, honour `Retry-After`, never retry 400, 401 or 402 — with
 //! the defaults of the best SDKs (two retries, 500 ms doubling up to 8 s, full
 //! jitter, `Retry-After` honoured up to 120 s) and what they add on top: an

@@ -131,7 +131,7 @@ GOOGLE_429 = {
 
 # (name, status, headers, body, small-decoder body limit or None for "all of it")
 FROM_PARTS = [
-    # This crate's (the seed API's) envelope.
+    # This crate's (the dos API's) envelope.
     ("seed-400-missing-field", 400, [("content-type", "application/json")],
      compact({"error": {"message": "Missing required field: model", "type": "invalid_request_error", "code": 400}}), None),
     ("seed-401", 401, [("x-request-id", "req_000012")],

@@ -1,4 +1,4 @@
-//! Prints the JSON envelope of each error of the seed API, declared once on an enum.
+//! Prints the JSON envelope of each error of the dos API, declared once on an enum.
 //!
 //! Run with `cargo run --example quickstart`.
 

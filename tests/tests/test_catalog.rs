@@ -133,7 +133,7 @@ fn entries_describe_each_variant() {
 }
 
 #[test]
-fn examples_are_seed_envelopes() {
+fn examples_are_dos_envelopes() {
     for spec in ChatError::catalog() {
         let parsed: ErrorEnvelope = serde_json::from_str(&spec.example_json()).unwrap();
         assert_eq!(parsed, spec.example_envelope());
@@ -151,6 +151,25 @@ fn struct_catalogue_uses_the_type_name_and_docs() {
     assert_eq!(specs.len(), 1);
     assert_eq!(specs[0].name, "NoCredits");
     assert_eq!(specs[0].summary(), "Your account has no credits left.");
+}
+
+#[test]
+fn raw_identifiers_are_named_without_their_prefix() {
+    #[derive(Debug, ApiError)]
+    #[allow(non_camel_case_types)]
+    enum r#Error {
+        #[api_error(status = 400)]
+        r#type,
+    }
+    let specs = r#Error::catalog();
+    assert_eq!(specs[0].name, "type");
+    assert_eq!(r#Error::r#type.spec().map(|spec| spec.name), Some("type"));
+
+    #[derive(Debug, ApiError)]
+    #[api_error(status = 400)]
+    #[allow(non_camel_case_types)]
+    struct r#match;
+    assert_eq!(r#match::catalog()[0].name, "match");
 }
 
 #[test]

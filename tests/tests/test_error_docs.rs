@@ -26,8 +26,8 @@ fn error_codes_page_matches_the_golden_file() {
 }
 
 #[test]
-fn page_has_the_seed_shape() {
-    // The seed page's structure: the envelope, then each seed status with triggers,
+fn page_has_the_documented_shape() {
+    // The documented page's structure: the envelope, then each documented status with triggers,
     // an example and how to fix it, then the retry advice.
     let page = GOLDEN;
     assert!(page.contains("## Error Response Format"));

@@ -167,7 +167,19 @@ fn status_section(page: &mut String, status: Status, specs: &[&ErrorSpec], forma
             "" => spec.name,
             summary => summary,
         };
-        let _ = writeln!(page, "- {} (`{}`)", one_line(summary), spec.error_type);
+        match spec.code {
+            Some(code) => {
+                let _ = writeln!(
+                    page,
+                    "- {} (`{}`, code `{code}`)",
+                    one_line(summary),
+                    spec.error_type
+                );
+            }
+            None => {
+                let _ = writeln!(page, "- {} (`{}`)", one_line(summary), spec.error_type);
+            }
+        }
     }
 
     let _ = write!(
@@ -178,10 +190,9 @@ fn status_section(page: &mut String, status: Status, specs: &[&ErrorSpec], forma
 
     let mut fixes: Vec<String> = Vec::new();
     for spec in specs {
-        for line in spec.how_to_fix().unwrap_or("").lines() {
-            let line = line.trim().trim_start_matches(['-', '*']).trim();
-            if !line.is_empty() && !fixes.iter().any(|seen| seen == line) {
-                fixes.push(line.to_owned());
+        for fix in fix_items(spec.how_to_fix().unwrap_or("")) {
+            if !fixes.contains(&fix) {
+                fixes.push(fix);
             }
         }
     }
@@ -256,6 +267,65 @@ fn retry_section(page: &mut String, by_status: &BTreeMap<Status, Vec<&ErrorSpec>
     );
 }
 
+/// The items of a `# How to fix` section: each `-` or `*` bullet with the lines
+/// that continue it, else each paragraph; on one line each.
+fn fix_items(section: &str) -> Vec<String> {
+    let mut items: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in section.lines() {
+        let line = line.trim();
+        let bullet = line
+            .strip_prefix("- ")
+            .or_else(|| line.strip_prefix("* "))
+            .or_else(|| line.strip_prefix('-').filter(|rest| rest.is_empty()));
+        match (bullet, items.last_mut()) {
+            _ if line.is_empty() => open = false,
+            (Some(item), _) => {
+                items.push(item.trim().to_owned());
+                open = true;
+            }
+            (None, Some(last)) if open => {
+                last.push(' ');
+                last.push_str(line);
+            }
+            (None, _) => {
+                items.push(line.to_owned());
+                open = true;
+            }
+        }
+    }
+    items.retain(|item| !item.is_empty());
+    items
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fix_items;
+
+    #[test]
+    fn a_wrapped_bullet_stays_one_item() {
+        let section = "- Send the key in the `Authorization` header,\n  as `Bearer <key>`.\n* Or create a new key.\n";
+        assert_eq!(
+            fix_items(section),
+            [
+                "Send the key in the `Authorization` header, as `Bearer <key>`.",
+                "Or create a new key.",
+            ]
+        );
+    }
+
+    #[test]
+    fn paragraphs_are_items_when_there_are_no_bullets() {
+        let section = "Lower the temperature\nbelow 2.\n\nOr leave it out.";
+        assert_eq!(
+            fix_items(section),
+            ["Lower the temperature below 2.", "Or leave it out."]
+        );
+        assert!(fix_items("").is_empty());
+        assert!(fix_items("-\n\n  \n").is_empty());
+    }
 }
