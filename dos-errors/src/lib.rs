@@ -41,7 +41,41 @@
 //! # assert_eq!(ChatError::InvalidKey.error_type(), "authentication_error");
 //! ```
 //!
-//! See the [`ApiError`](derive@ApiError) derive for every attribute.
+//! The same error in another wire format, for a service that speaks OpenAI's, Anthropic's,
+//! RFC 9457's or Google's:
+//!
+//! ```
+//! # use dos_errors::ApiError;
+//! use dos_errors::Format;
+//! # #[derive(Debug, ApiError)]
+//! # enum ChatError {
+//! #     #[api_error(status = 400, code = "missing_required_parameter", message = "Missing required field: {field}")]
+//! #     MissingField { #[api_error(param)] field: &'static str },
+//! # }
+//!
+//! let err = ChatError::MissingField { field: "model" };
+//! assert_eq!(
+//!     err.to_json_as(Format::Problem),
+//!     r#"{"type":"about:blank","title":"Bad Request","status":400,"detail":"Missing required field: model","error_type":"invalid_request_error","error_code":"missing_required_parameter","param":"model"}"#
+//! );
+//! ```
+//!
+//! # Where to read on
+//!
+//! | you want | see |
+//! |---|---|
+//! | every attribute key, masking, transparent errors, compile errors | the [`ApiError`](derive@ApiError) derive |
+//! | the defaults of each status | [`Status`] |
+//! | the wire formats | [`Format`] |
+//! | axum, actix-web, tonic, http, tower; the service's format; request ids | [`integrations`] |
+//! | OpenAPI responses and the "Error Codes" page | [`catalog`] |
+//! | decoding any error response (HTTP or gRPC), transport failures | [`client`], [`headers`] |
+//! | retry policies, budgets, throttles, hedging | [`retry`] |
+//!
+//! The default build depends on `serde`, `serde_json` and the derive only; each
+//! framework is a feature (`http`, `axum`, `actix-web`, `tonic`, `utoipa`, `tracing`,
+//! `reqwest`, `tower`), and a type opts in to a framework's traits with
+//! `#[api_error(integrations(...))]`, so features stay additive.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -89,10 +89,13 @@ pub struct Table {
     /// The message's text when static, its template when interpolated, empty for `display`.
     pub messages: &'static [&'static str],
     /// The envelope when the message is static; when it is interpolated, the
-    /// message's literal text JSON-escaped, with a NUL where each value goes.
+    /// envelope's literal text around the values: runs JSON-escaped, each preceded
+    /// by its length as one `char`, the first opening with the envelope's head and
+    /// the last closing with its tail (empty when a run is too long: the template
+    /// is read instead).
     pub envelopes: &'static [&'static str],
-    /// Everything else that is not a string, the status included:
-    /// [`Traits::pack`](crate::contract::Traits::pack).
+    /// Everything else that is not a string, the status included: `Traits::pack`
+    /// of the contract module.
     pub traits: &'static [u32],
     /// `code = "…"`, empty for none.
     pub codes: &'static [&'static str],

@@ -227,7 +227,7 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
 /// Middleware making `config` the error format of every request it wraps: every
 /// error answered inside — a handler's, a rejection, a fallback, a caught panic,
 /// [`envelope_errors`] placed inside it — is written in the request's format (see
-/// [`ErrorFormat`](super::ErrorFormat)).
+/// [`ErrorFormat`]).
 ///
 /// ```
 /// use axum::{middleware, routing::get, Router};
