@@ -55,6 +55,35 @@ pub const fn retry_after_seconds(delay: Duration) -> u64 {
     }
 }
 
+/// The decimal text of `seconds` as a `&'static str` when it is below 1000 — the
+/// usual `Retry-After` values —, so that a header can borrow it instead of
+/// formatting (and allocating) on every response.
+#[cfg(any(feature = "http", test))]
+#[must_use]
+pub(crate) fn small_seconds_text(seconds: u64) -> Option<&'static str> {
+    let (digits, len) = SMALL_SECONDS.get(usize::try_from(seconds).ok()?)?;
+    core::str::from_utf8(&digits[..usize::from(*len)]).ok()
+}
+
+/// The digits of 0 to 999, built when this crate compiles.
+#[cfg(any(feature = "http", test))]
+static SMALL_SECONDS: [([u8; 3], u8); 1000] = {
+    let mut table = [([0; 3], 0); 1000];
+    let mut n = 0;
+    while n < table.len() {
+        let (hundreds, tens, ones) = ((n / 100) as u8, (n / 10 % 10) as u8, (n % 10) as u8);
+        table[n] = if n >= 100 {
+            ([b'0' + hundreds, b'0' + tens, b'0' + ones], 3)
+        } else if n >= 10 {
+            ([b'0' + tens, b'0' + ones, 0], 2)
+        } else {
+            ([b'0' + ones, 0, 0], 1)
+        };
+        n += 1;
+    }
+    table
+};
+
 /// Parses a `Retry-After` header value: delay-seconds or an HTTP-date.
 ///
 /// - delay-seconds: `120`; a fraction is tolerated (`1.5`); surrounding whitespace is ignored;
@@ -283,6 +312,18 @@ impl<'a> ErrorHeaders<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_seconds_are_their_decimal_text() {
+        for seconds in 0..1000u64 {
+            assert_eq!(
+                small_seconds_text(seconds),
+                Some(seconds.to_string().as_str())
+            );
+        }
+        assert_eq!(small_seconds_text(1000), None);
+        assert_eq!(small_seconds_text(u64::MAX), None);
+    }
     use std::time::UNIX_EPOCH;
 
     #[test]

@@ -73,7 +73,11 @@ fn into_http(rendered: Rendered) -> http::Response<Vec<u8>> {
         HeaderValue::from_static(rendered.content_type),
     );
     if let Some(seconds) = rendered.retry_after {
-        headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+        let value = match crate::headers::small_seconds_text(seconds) {
+            Some(text) => HeaderValue::from_static(text),
+            None => HeaderValue::from(seconds),
+        };
+        headers.insert(RETRY_AFTER, value);
     }
     response
 }
