@@ -63,7 +63,7 @@ mod text;
 #[cfg(feature = "tonic")]
 mod tonic;
 
-#[cfg(feature = "http")]
+#[cfg(feature = "tower")]
 pub(crate) use self::http::header_pairs;
 #[cfg(feature = "http")]
 pub use self::http::ResponseHead;

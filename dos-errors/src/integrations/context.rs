@@ -101,6 +101,8 @@ pub(crate) fn current() -> RequestContext {
 }
 
 /// What a middleware changes in the context of the requests it wraps.
+// Made by the framework middlewares (axum, actix-web) only.
+#[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
 #[derive(Debug, Clone)]
 pub(crate) enum Change {
     /// Errors are written in this format.
@@ -119,6 +121,7 @@ pub struct InContext<F> {
 
 impl<F> InContext<F> {
     /// `inner`, run under `change`.
+    #[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
     pub(crate) fn new(inner: F, change: Change) -> Self {
         InContext {
             inner: Box::pin(inner),
@@ -169,6 +172,7 @@ pub const MAX_REQUEST_ID_LEN: usize = 200;
 
 /// The request id to use: the client's `x-request-id` when it is 1 to
 /// [`MAX_REQUEST_ID_LEN`] visible ASCII characters, else a new one.
+#[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
 pub(crate) fn request_id_for(sent: Option<&[u8]>) -> Arc<str> {
     match sent {
         Some(id)

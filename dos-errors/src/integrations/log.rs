@@ -66,6 +66,8 @@ pub(crate) fn emit(level: LogLevel, status: u16, error_type: &str, description: 
 }
 
 /// Logs `error`'s internal description at its declared level (with `tracing`).
+// actix-web logs when its error is rendered (`log::description`), not here.
+#[cfg_attr(not(any(feature = "axum", feature = "tonic")), allow(dead_code))]
 pub(crate) fn report<'a, E: ApiError + ?Sized>(error: &E, probe: impl FnOnce() -> Detail<'a>) {
     if let Some((level, description)) = description(error, probe) {
         emit(
