@@ -29,6 +29,9 @@ use dos_errors::retry::RetryPolicy;
 use dos_errors::{ApiError, Format};
 use serde::{Deserialize, Serialize};
 
+#[path = "support/interleaved.rs"]
+mod support;
+
 #[derive(Debug, Clone, ApiError)]
 enum ChatError {
     /// Case 1: a static message (the status's default).
@@ -628,26 +631,11 @@ fn main() {
 /// from other processes hits all of them alike; prints medians and the median of
 /// the per-round ratios, the numbers BENCHMARKS.md records.
 mod interleaved {
-    use std::time::Instant;
-
     use super::*;
-
-    /// Runs `iterations` writes and returns the time they took.
-    type Sample = Box<dyn FnMut(u64) -> Duration>;
+    use crate::support::{find, measure, median, ratio, sampler, Contender, Sample};
 
     /// One way of writing an envelope.
     type Writer = fn(&mut Vec<u8>, &ChatError);
-
-    /// A sample of `iterations` calls of `f`.
-    fn sampler<T>(mut f: impl FnMut() -> T + 'static) -> Sample {
-        Box::new(move |iterations| {
-            let start = Instant::now();
-            for _ in 0..iterations {
-                black_box(f());
-            }
-            start.elapsed()
-        })
-    }
 
     /// A sample of `iterations` calls of `write` into one reused buffer.
     fn writer(error: ChatError, write: Writer) -> Sample {
@@ -661,14 +649,6 @@ mod interleaved {
 
     fn write_derive(out: &mut Vec<u8>, error: &ChatError) {
         error.write_json(out);
-    }
-
-    struct Contender {
-        case: &'static str,
-        name: &'static str,
-        sample: Sample,
-        iterations: u64,
-        nanos: Vec<f64>,
     }
 
     const ROUNDS: usize = 3000;
@@ -737,51 +717,8 @@ mod interleaved {
             "decide",
             sampler(move || policy.decide(black_box(0), black_box(&response))),
         ));
-        let mut contenders: Vec<Contender> = contenders
-            .into_iter()
-            .map(|(case, name, mut sample)| {
-                // Calibrate: enough iterations for a sample of about SAMPLE_TARGET.
-                let mut iterations = 1;
-                while sample(iterations) < SAMPLE_TARGET / 4 {
-                    iterations *= 2;
-                }
-                let per_call = sample(iterations).as_secs_f64() / iterations as f64;
-                Contender {
-                    case,
-                    name,
-                    sample,
-                    iterations: (SAMPLE_TARGET.as_secs_f64() / per_call).max(1.0) as u64,
-                    nanos: Vec::with_capacity(ROUNDS),
-                }
-            })
-            .collect();
-        for _ in 0..ROUNDS {
-            for contender in &mut contenders {
-                let elapsed = (contender.sample)(contender.iterations);
-                contender
-                    .nanos
-                    .push(elapsed.as_secs_f64() * 1e9 / contender.iterations as f64);
-            }
-        }
+        let contenders = measure(contenders, ROUNDS, SAMPLE_TARGET);
         report(&contenders);
-    }
-
-    fn median(values: &mut [f64]) -> f64 {
-        values.sort_by(f64::total_cmp);
-        values[values.len() / 2]
-    }
-
-    fn find<'a>(contenders: &'a [Contender], case: &str, name: &str) -> &'a Contender {
-        contenders
-            .iter()
-            .find(|c| c.case == case && c.name == name)
-            .expect("contender")
-    }
-
-    /// The median over rounds of `a / b`, both measured in the same round.
-    fn ratio(a: &Contender, b: &Contender) -> f64 {
-        let mut ratios: Vec<f64> = a.nanos.iter().zip(&b.nanos).map(|(a, b)| a / b).collect();
-        median(&mut ratios)
     }
 
     fn report(contenders: &[Contender]) {
@@ -791,7 +728,7 @@ mod interleaved {
         for (case, _) in case_errors() {
             let [derive, serde, format] =
                 ["derive", "serde", "format"].map(|name| find(contenders, case, name));
-            let medians = [derive, serde, format].map(|c| median(&mut c.nanos.clone()));
+            let medians = [derive, serde, format].map(|c| median(&c.nanos));
             println!(
                 "| {case} | {:.1} | {:.1} | {:.1} | {:.3} | {:.3} |",
                 medians[0],
@@ -809,14 +746,14 @@ mod interleaved {
         println!("|---|---:|");
         println!(
             "| limit: one extend_from_slice (ns) | {:.2} |",
-            median(&mut limit.nanos.clone())
+            median(&limit.nanos)
         );
         println!("| case 1 / limit | {:.3} |", ratio(case1, limit));
         println!("| case 4 / case 1 | {:.3} |", ratio(case4, case1));
 
         let [from_parts, serde, value, decide] = ["from_parts", "serde", "value", "decide"]
             .map(|name| find(contenders, "case5_client", name));
-        let medians = [from_parts, serde, value, decide].map(|c| median(&mut c.nanos.clone()));
+        let medians = [from_parts, serde, value, decide].map(|c| median(&c.nanos));
         println!();
         println!("| case 5 | from_parts | serde struct (a) | serde Value (b) | from_parts/serde | from_parts/Value | decide |");
         println!("|---|---:|---:|---:|---:|---:|---:|");
@@ -837,7 +774,7 @@ mod interleaved {
             for (case, _) in format_cases() {
                 let name = format!("case6_{format}_{case}");
                 let [derive, serde] = ["derive", "serde"].map(|who| find(contenders, &name, who));
-                let medians = [derive, serde].map(|c| median(&mut c.nanos.clone()));
+                let medians = [derive, serde].map(|c| median(&c.nanos));
                 let ratio = ratio(derive, serde);
                 let target = if case == "static" { 0.15 } else { 0.35 };
                 let verdict = if ratio <= target { "met" } else { "MISSED" };
