@@ -8,7 +8,16 @@
    after their `Retry-After`, never sooner.
 2. The official Anthropic Python SDK against `/v1/messages`: the same, with
    Anthropic's request ids.
-3. schemathesis against `/openapi.json`, all checks, in each format (and once
+3. The gRPC service `dos.chat.v1.Chat` with Python's `grpcio`: the contract
+   `tests/proto/dos/chat/v1/chat.proto` compiled at run time by grpcio-tools'
+   protoc into a temporary directory (nothing generated is kept), the rich error
+   details read by `grpcio-status` (`rpc_status.from_call`) and
+   `googleapis-common-protos`: a success of each method, then `UNAUTHENTICATED`,
+   `INVALID_ARGUMENT` with a `BadRequest`, `FAILED_PRECONDITION`, `UNAVAILABLE`
+   and `RESOURCE_EXHAUSTED` with a `RetryInfo`, a masked `INTERNAL` (a crash and a
+   panic, after which the server still answers), and the rate limit shared with
+   HTTP.
+4. schemathesis against `/openapi.json`, all checks, in each format (and once
    negotiating problem details): no undocumented status, content type, header or
    body shape. The demo answers 500 (`dos-crash`) and 503 (`dos-loading`) on
    purpose, so `not_a_server_error` accepts those two (see `schemathesis.toml`);
@@ -21,6 +30,7 @@ Exit status 0 when every check passed.
 
 import argparse
 import json
+import math
 import os
 import socket
 import subprocess
@@ -31,9 +41,13 @@ import urllib.request
 from pathlib import Path
 
 import anthropic
+import grpc
 import openai
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 
 HERE = Path(__file__).resolve().parent
+PROTO_ROOT = HERE.parent / "proto"
 FORMATS = ["envelope", "openai", "anthropic", "problem", "google"]
 HELLO = [{"role": "user", "content": "Hello there"}]
 
@@ -48,16 +62,22 @@ def check(condition, what):
     return condition
 
 
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class Demo:
-    """The demo server on a free loopback port, with its own environment."""
+    """The demo server on free loopback ports (HTTP and gRPC), with its own environment."""
 
     def __init__(self, binary, **env):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
+        self.grpc_port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.grpc_target = f"127.0.0.1:{self.grpc_port}"
         self.log = tempfile.NamedTemporaryFile(prefix="demo-", suffix=".log", delete=False)
-        variables = {**os.environ, "PORT": str(self.port), "RUST_LOG": "info"}
+        variables = {**os.environ, "PORT": str(self.port), "GRPC_PORT": str(self.grpc_port), "RUST_LOG": "info"}
         variables.update({name: str(value) for name, value in env.items()})
         self.process = subprocess.Popen([binary], env=variables, stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + 20
@@ -353,6 +373,170 @@ def check_anthropic_retries(binary):
         check(attempts.gaps() and attempts.gaps()[0] >= wait - 1, f"429 retried after Retry-After: {attempts.gaps()}")
 
 
+# ---- gRPC (grpcio) ----------------------------------------------------------------
+
+
+def compile_proto():
+    """`chat.proto` compiled by grpcio-tools' protoc into a temporary directory and
+    imported from there: (chat_pb2, chat_pb2_grpc)."""
+    import importlib
+
+    from grpc_tools import protoc
+
+    with tempfile.TemporaryDirectory(prefix="dos-chat-proto-") as out:
+        status = protoc.main([
+            "grpc_tools.protoc", f"-I{PROTO_ROOT}", f"--python_out={out}", f"--grpc_python_out={out}",
+            "dos/chat/v1/chat.proto",
+        ])
+        if status != 0:
+            raise RuntimeError(f"protoc failed on {PROTO_ROOT / 'dos/chat/v1/chat.proto'}")
+        sys.path.insert(0, out)
+        try:
+            # The modules are read now: the directory may go.
+            return importlib.import_module("dos.chat.v1.chat_pb2"), importlib.import_module("dos.chat.v1.chat_pb2_grpc")
+        finally:
+            sys.path.remove(out)
+
+
+def rich_details(status):
+    """The details of a `google.rpc.Status`, unpacked by type name."""
+    kinds = {
+        "ErrorInfo": error_details_pb2.ErrorInfo,
+        "RetryInfo": error_details_pb2.RetryInfo,
+        "BadRequest": error_details_pb2.BadRequest,
+        "Help": error_details_pb2.Help,
+    }
+    details = {}
+    for detail in status.details if status else []:
+        for name, kind in kinds.items():
+            if detail.Is(kind.DESCRIPTOR):
+                message = kind()
+                detail.Unpack(message)
+                details[name] = message
+    return details
+
+
+def rpc_error_of(call):
+    try:
+        call()
+    except grpc.RpcError as error:
+        return error
+    return None
+
+
+def check_grpc(binary):
+    print("  gRPC, grpcio: dos.chat.v1.Chat")
+    chat_pb2, chat_pb2_grpc = compile_proto()
+    demo_key = [("authorization", "Bearer dos_sk_demo")]
+
+    def request(model="dos-chat-small", messages=(("user", "Hello there"),), **fields):
+        return chat_pb2.ChatCompletionRequest(
+            model=model, messages=[chat_pb2.ChatMessage(role=r, content=c) for r, c in messages], **fields)
+
+    def check_error(name, error, code, message, reason, violations=(), retry=None, metadata=None):
+        if not check(isinstance(error, grpc.RpcError), f"grpc {name}: no error"):
+            return
+        check(error.code() == code, f"grpc {name}: code {error.code()}")
+        check(error.details() == message, f"grpc {name}: message {error.details()!r}")
+        status = rpc_status.from_call(error)
+        if not check(status is not None, f"grpc {name}: no grpc-status-details-bin"):
+            return
+        check(status.code == code.value[0] and status.message == message, f"grpc {name}: status {status}")
+        details = rich_details(status)
+        info = details.get("ErrorInfo")
+        check(info is not None and info.reason == reason and info.domain == "dos.ai",
+              f"grpc {name}: ErrorInfo {info}")
+        if metadata is not None and info is not None:
+            check(dict(info.metadata) == metadata, f"grpc {name}: metadata {dict(info.metadata)}")
+        got = [(v.field, v.description) for v in details["BadRequest"].field_violations] if "BadRequest" in details else []
+        check(got == list(violations), f"grpc {name}: violations {got}")
+        delay = details["RetryInfo"].retry_delay.ToTimedelta().total_seconds() if "RetryInfo" in details else None
+        if retry is None:
+            check(delay is None, f"grpc {name}: RetryInfo {delay}")
+        else:
+            check(delay is not None and retry(delay), f"grpc {name}: RetryInfo {delay}")
+            pushback = dict(error.trailing_metadata() or ()).get("grpc-retry-pushback-ms")
+            check(delay is not None and pushback is not None and int(pushback) == math.ceil(delay * 1000),
+                  f"grpc {name}: grpc-retry-pushback-ms {pushback} for {delay}")
+        links = [link.url for link in details["Help"].links] if "Help" in details else []
+        check(links == [f"https://docs.dos.ai/errors#{reason.lower()}"], f"grpc {name}: Help {links}")
+        return details
+
+    with Demo(binary, DEMO_RATE_LIMIT=100000) as demo, grpc.insecure_channel(demo.grpc_target) as channel:
+        grpc.channel_ready_future(channel).result(timeout=20)
+        stub = chat_pb2_grpc.ChatStub(channel)
+        models = stub.ListModels(chat_pb2.ListModelsRequest(), metadata=demo_key, timeout=10)
+        listed = [(model.id, model.context_length) for model in models.models]
+        check(listed == [("dos-chat-small", 8192), ("dos-chat-large", 32768), ("dos-loading", 8192), ("dos-crash", 8192)],
+              f"grpc models {listed}")
+        answer, call = stub.CreateChatCompletion.with_call(request(), metadata=demo_key, timeout=10)
+        check(answer.content == "You said: Hello there" and answer.model == "dos-chat-small"
+              and answer.id.startswith("chatcmpl-"), f"grpc completion {answer}")
+        check(dict(call.initial_metadata()).get("x-request-id", "").startswith("req_"), "grpc x-request-id")
+        cut = stub.CreateChatCompletion(request("dos-chat-large", max_tokens=2), metadata=demo_key, timeout=10)
+        check(cut.content == "You said:", f"grpc max_tokens cut: {cut.content!r}")
+
+        def create(key="dos_sk_demo", **fields):
+            metadata = [("authorization", f"Bearer {key}")] if key else []
+            return rpc_error_of(lambda: stub.CreateChatCompletion(request(**fields), metadata=metadata, timeout=10))
+
+        roles = "must be one of system, user, assistant, tool"
+        code = grpc.StatusCode
+        check_error("no key", rpc_error_of(lambda: stub.ListModels(chat_pb2.ListModelsRequest(), timeout=10)),
+                    code.UNAUTHENTICATED,
+                    "Missing Authorization header: send `Authorization: Bearer YOUR_API_KEY`", "INVALID_API_KEY")
+        check_error("unknown key", create("dos_sk_nobody"), code.UNAUTHENTICATED, "Invalid API key",
+                    "INVALID_API_KEY")
+        check_error("revoked key", create("dos_sk_revoked"), code.UNAUTHENTICATED,
+                    "This API key has been revoked", "INVALID_API_KEY")
+        check_error("empty model", create(model=""), code.INVALID_ARGUMENT, "Missing required field: model",
+                    "MISSING_REQUIRED_PARAMETER", [("model", "Missing required field: model")],
+                    metadata={"field": "model"})
+        check_error("unknown model", create(model="gpt-9"), code.INVALID_ARGUMENT,
+                    "The model `gpt-9` does not exist", "MODEL_NOT_FOUND",
+                    [("model", "The model `gpt-9` does not exist")], metadata={"model": "gpt-9"})
+        check_error("empty messages", create(messages=()), code.INVALID_ARGUMENT,
+                    "messages must contain at least one message", "INVALID_VALUE",
+                    [("messages", "messages must contain at least one message")])
+        check_error("temperature", create(temperature=3), code.INVALID_ARGUMENT,
+                    "temperature must be between 0 and 2, got 3", "INVALID_VALUE",
+                    [("temperature", "temperature must be between 0 and 2, got 3")],
+                    metadata={"value": "3", "max": "2"})
+        check_error("max_tokens", create(max_tokens=9000), code.INVALID_ARGUMENT,
+                    "max_tokens must be between 0 and 8192 (the context of dos-chat-small), got 9000",
+                    "INVALID_VALUE",
+                    [("max_tokens", "max_tokens must be between 0 and 8192 (the context of dos-chat-small), got 9000")])
+        check_error("roles", create(messages=(("robot", "a"), ("user", "b"), ("bot", "c"))), code.INVALID_ARGUMENT,
+                    "Invalid message role: messages[0].role, messages[2].role must be one of system, user, assistant, tool",
+                    "INVALID_VALUE", [("messages[0].role", roles), ("messages[2].role", roles)])
+        check_error("no credits", create("dos_sk_empty"), code.FAILED_PRECONDITION,
+                    "Your account does not have sufficient credits to process the request.", "INSUFFICIENT_CREDITS")
+        check_error("loading", create(model="dos-loading"), code.UNAVAILABLE,
+                    "The model dos-loading is loading; retry shortly", "MODEL_LOADING",
+                    retry=lambda delay: delay == 3, metadata={"model": "dos-loading"})
+        for model in ["dos-crash", "dos-panic"]:
+            error = create(model=model)
+            check_error(model, error, code.INTERNAL, "An unexpected error occurred on our servers.", "SERVER_ERROR")
+            seen = f"{error.details()} {error.trailing_metadata()} {error.debug_error_string()}" if error else ""
+            check("CUDA" not in seen and "on purpose" not in seen, f"grpc {model}: the cause leaked: {seen}")
+        after = stub.CreateChatCompletion(request(), metadata=demo_key, timeout=10)
+        check(after.content == "You said: Hello there", "grpc answers after the panic")
+        check("panicked on purpose" in demo.log_text(), "the panic is in the server's log")
+
+    # The rate limit, one window per key for HTTP and gRPC.
+    with Demo(binary, DEMO_RATE_LIMIT=2) as demo, grpc.insecure_channel(demo.grpc_target) as channel:
+        grpc.channel_ready_future(channel).result(timeout=20)
+        stub = chat_pb2_grpc.ChatStub(channel)
+        stub.ListModels(chat_pb2.ListModelsRequest(), metadata=demo_key, timeout=10)
+        openai_client(demo.base).models.list()
+        limited = rpc_error_of(lambda: stub.ListModels(chat_pb2.ListModelsRequest(), metadata=demo_key, timeout=10))
+        check_error("rate limit", limited, grpc.StatusCode.RESOURCE_EXHAUSTED,
+                    "Rate limit exceeded: 2 requests per 10 seconds", "RATE_LIMIT_EXCEEDED",
+                    retry=lambda delay: 0 < delay <= 10, metadata={"limit": "2", "window": "10"})
+        over_http = error_of(lambda: openai_client(demo.base).models.list())
+        check(isinstance(over_http, openai.RateLimitError), f"HTTP shares the gRPC window: {over_http!r}")
+
+
 # ---- schemathesis -----------------------------------------------------------------
 
 
@@ -391,10 +575,11 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer schemathesis examples, no retry checks")
     args = parser.parse_args()
     started = time.monotonic()
-    print(f"openai {openai.__version__}, anthropic {anthropic.__version__}")
+    print(f"openai {openai.__version__}, anthropic {anthropic.__version__}, grpcio {grpc.__version__}")
     for form in FORMATS:
         check_openai(args.server, form)
     check_anthropic(args.server)
+    check_grpc(args.server)
     if not args.quick:
         check_openai_retries(args.server)
         check_anthropic_retries(args.server)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The demo against the official OpenAI and Anthropic Python SDKs and schemathesis
-# (see check.py). Needs python3 (3.9+) with venv, and network access to PyPI the
-# first time. The virtualenv lives outside the repository: $SDK_VENV, by default
+# The demo against the official OpenAI and Anthropic Python SDKs, Python's grpcio
+# (the gRPC service) and schemathesis (see check.py). Needs python3 (3.9+) with
+# venv, and network access to PyPI the first time. The virtualenv lives outside the repository: $SDK_VENV, by default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/dos-errors-sdk-venv.
 #
 #   bash tests/sdk/check.sh            # everything (about 2 minutes)

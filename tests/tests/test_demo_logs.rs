@@ -8,7 +8,8 @@
 
 use std::time::Duration;
 
-use dos_errors_tests::demo::{spawn, DemoConfig};
+use dos_errors_tests::demo::proto::{ChatClient, ChatCompletionRequest, ChatMessage};
+use dos_errors_tests::demo::{grpc, spawn, DemoConfig};
 use support::{send, Captured};
 
 mod support;
@@ -101,4 +102,94 @@ async fn a_panic_on_the_anthropic_route_is_logged_with_the_request_id() {
         "{}",
         masked[0]
     );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn grpc_masked_errors_log_their_detail_once_with_the_request_id() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let config = DemoConfig {
+        rate_limit: 1000,
+        ..DemoConfig::default()
+    };
+    let (addr, _server) = grpc::spawn_new(config).await.expect("bind a loopback port");
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
+        .expect("an endpoint")
+        .connect()
+        .await
+        .expect("a connection");
+    let mut client = ChatClient::new(channel);
+    let calls = [
+        ("dos-crash", "req_grpc_crash_42", tonic::Code::Internal),
+        ("dos-panic", "req_grpc_panic_7", tonic::Code::Internal),
+        ("gpt-9", "req_grpc_400", tonic::Code::InvalidArgument),
+        ("dos-chat-small", "req_grpc_ok", tonic::Code::Ok),
+    ];
+    for (model, id, code) in calls {
+        let mut request = tonic::Request::new(ChatCompletionRequest {
+            model: model.to_owned(),
+            messages: vec![ChatMessage {
+                role: "user".into(),
+                content: "hi".into(),
+            }],
+            temperature: None,
+            max_tokens: None,
+        });
+        let metadata = request.metadata_mut();
+        metadata.insert(
+            "authorization",
+            "Bearer dos_sk_demo".parse().expect("ascii"),
+        );
+        metadata.insert("x-request-id", id.parse().expect("ascii"));
+        let answered = client
+            .create_chat_completion(request)
+            .await
+            .map_or_else(|status| status.code(), |_| tonic::Code::Ok);
+        assert_eq!(answered, code, "{model}");
+    }
+    let logs = logs.text();
+    let masked: Vec<&str> = logs
+        .lines()
+        .filter(|line| line.contains("hidden from the client"))
+        .collect();
+    assert_eq!(masked.len(), 2, "each logged once: {logs}");
+    assert!(masked[0].contains("ERROR"), "{}", masked[0]);
+    assert!(masked[0].contains("req_grpc_crash_42"), "{}", masked[0]);
+    assert!(
+        masked[0].contains("model dos-crash crashed: inference worker 3 lost its GPU context (CUDA error 700 at 0x7f3a9c)"),
+        "the Display and source chain: {}",
+        masked[0]
+    );
+    assert!(masked[1].contains("req_grpc_panic_7"), "{}", masked[1]);
+    assert!(
+        masked[1].contains("handler panicked: model dos-panic panicked on purpose"),
+        "{}",
+        masked[1]
+    );
+    // One access log line per call, with its id, method and gRPC code.
+    for (_, id, code) in calls {
+        let access: Vec<&str> = logs
+            .lines()
+            .filter(|line| line.contains(id) && line.contains(" request "))
+            .collect();
+        assert_eq!(access.len(), 1, "{id}: {logs}");
+        let code = dos_errors::GrpcCode::from_i32(code as i32).expect("a code");
+        assert!(
+            access[0].contains(&format!("code=\"{}\"", code.as_str())),
+            "{}",
+            access[0]
+        );
+        assert!(
+            access[0].contains("/dos.chat.v1.Chat/CreateChatCompletion"),
+            "{}",
+            access[0]
+        );
+    }
 }

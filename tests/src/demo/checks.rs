@@ -3,11 +3,12 @@
 //!
 //! Each route runs its [`Check`]s in a documented order ([`LIST_MODELS`],
 //! [`CHAT_COMPLETIONS`], [`MESSAGES`]); the HTTP routes call the functions of this
-//! module in that order. Another transport (a gRPC service) calls the same
-//! functions in the same order — the rate limit through the shared
-//! [`Demo`] state — and so answers with the same [`DemoError`]s: it
-//! reads the key from its `authorization` metadata with [`bearer_key`], and turns
-//! its request message into JSON (proto3's JSON mapping) for [`chat_request`].
+//! module in that order. The gRPC service (`grpc.rs`) calls the same functions in
+//! the same order — the rate limit through the shared [`Demo`] state — and so
+//! answers with the same [`DemoError`]s: it reads the key from its `authorization`
+//! metadata with [`bearer_key`], and checks its request message, whose fields
+//! already have their types, with [`chat_fields`]: the checks of [`chat_request`]
+//! less those of the JSON types, in the same order.
 //!
 //! The errors each check can answer with ([`Check::errors`]) are what the OpenAPI
 //! document lists per route: a route documents exactly the errors of its checks.
@@ -256,6 +257,56 @@ pub fn chat_request(bytes: &[u8]) -> Result<ChatRequest, DemoError> {
     Ok(request(model, &texts, max_tokens))
 }
 
+/// A chat completion's fields once they have their types: what a typed transport
+/// (gRPC's `ChatCompletionRequest`) carries. `None` is an absent field.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChatFields<'a> {
+    /// `model`.
+    pub model: Option<&'a str>,
+    /// `messages`.
+    pub messages: Option<&'a [MessageFields<'a>]>,
+    /// `temperature`.
+    pub temperature: Option<f64>,
+    /// `max_tokens`.
+    pub max_tokens: Option<i64>,
+}
+
+/// A message of [`ChatFields`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageFields<'a> {
+    /// Its role (any text: which ones are accepted is checked).
+    pub role: &'a str,
+    /// Its text.
+    pub content: &'a str,
+}
+
+/// The checks of [`chat_request`] on fields that already have their types: a
+/// missing field, the model, empty messages, `temperature`, `max_tokens`, the
+/// roles — the same errors, in the same order, as the JSON body with these fields.
+///
+/// # Errors
+/// A 400 naming the first problem found; every bad role at once.
+pub fn chat_fields(fields: &ChatFields<'_>) -> Result<ChatRequest, DemoError> {
+    let model = fields
+        .model
+        .ok_or(DemoError::MissingField { field: "model" })?;
+    let messages = fields
+        .messages
+        .ok_or(DemoError::MissingField { field: "messages" })?;
+    let model = model_named(model)?;
+    if messages.is_empty() {
+        return Err(DemoError::EmptyMessages);
+    }
+    temperature_in_range(fields.temperature, CHAT_MAX_TEMPERATURE)?;
+    let max_tokens = max_tokens_in_range(fields.max_tokens, model, CHAT_MIN_TOKENS)?;
+    roles_in(messages.iter().map(|message| message.role), CHAT_ROLES)?;
+    let texts: Vec<String> = messages
+        .iter()
+        .map(|message| message.content.to_owned())
+        .collect();
+    Ok(request(model, &texts, max_tokens))
+}
+
 /// The body of an Anthropic message: as [`chat_request`], with `max_tokens`
 /// required, each `content` a string, `system` an optional string, `temperature`
 /// up to 1, and the roles `user` and `assistant`.
@@ -314,7 +365,10 @@ fn required<'a>(body: &'a Map<String, Value>, field: &'static str) -> Result<&'a
 }
 
 fn known_model(model: &Value) -> Result<&'static Model, DemoError> {
-    let model = model.as_str().ok_or(invalid("model", "a string"))?;
+    model_named(model.as_str().ok_or(invalid("model", "a string"))?)
+}
+
+fn model_named(model: &str) -> Result<&'static Model, DemoError> {
     models::find(model).ok_or_else(|| DemoError::UnknownModel {
         model: model.to_owned(),
     })
@@ -370,16 +424,20 @@ fn chat_content(index: usize, message: &Map<String, Value>) -> Result<String, De
 }
 
 fn check_temperature(body: &Map<String, Value>, max: u32) -> Result<(), DemoError> {
-    match body.get("temperature") {
-        None | Some(Value::Null) => Ok(()),
-        Some(value) => {
-            let value = value.as_f64().ok_or(invalid("temperature", "a number"))?;
-            if (0.0..=f64::from(max)).contains(&value) {
-                Ok(())
-            } else {
-                Err(DemoError::TemperatureOutOfRange { value, max })
-            }
+    let value = match body.get("temperature") {
+        None | Some(Value::Null) => None,
+        Some(value) => Some(value.as_f64().ok_or(invalid("temperature", "a number"))?),
+    };
+    temperature_in_range(value, max)
+}
+
+/// `temperature`, if given, from 0 to `max` (NaN is outside).
+fn temperature_in_range(value: Option<f64>, max: u32) -> Result<(), DemoError> {
+    match value {
+        Some(value) if !(0.0..=f64::from(max)).contains(&value) => {
+            Err(DemoError::TemperatureOutOfRange { value, max })
         }
+        _ => Ok(()),
     }
 }
 
@@ -405,6 +463,18 @@ fn check_max_tokens(
             _ => return Err(invalid("max_tokens", "an integer")),
         }
     };
+    max_tokens_in_range(Some(value), model, min)
+}
+
+/// `max_tokens`, if given, from `min` to the model's context.
+fn max_tokens_in_range(
+    value: Option<i64>,
+    model: &Model,
+    min: u32,
+) -> Result<Option<u32>, DemoError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
     u32::try_from(value)
         .ok()
         .filter(|tokens| (min..=model.context).contains(tokens))
@@ -428,14 +498,20 @@ fn check_no_stream(body: &Map<String, Value>) -> Result<(), DemoError> {
 
 /// Every message whose role is not one of `roles`, in one error.
 fn check_roles(messages: &[Value], roles: Roles) -> Result<(), DemoError> {
+    roles_in(
+        messages
+            .iter()
+            .map(|message| message.get("role").and_then(Value::as_str).unwrap_or("")),
+        roles,
+    )
+}
+
+/// Every role of `messages` (in their order) that is not one of `roles`, in one error.
+fn roles_in<'a>(messages: impl Iterator<Item = &'a str>, roles: Roles) -> Result<(), DemoError> {
     let description = format!("must be one of {}", roles.listed);
     let violations: Vec<FieldViolation> = messages
-        .iter()
         .enumerate()
-        .filter(|(_, message)| {
-            let role = message.get("role").and_then(Value::as_str).unwrap_or("");
-            !roles.names.contains(&role)
-        })
+        .filter(|(_, role)| !roles.names.contains(role))
         .map(|(index, _)| FieldViolation::new(format!("messages[{index}].role"), &description))
         .collect();
     if violations.is_empty() {
@@ -586,6 +662,90 @@ mod tests {
         assert!(matches!(
             authenticate(api_key(Some(&[0xff]), None).unwrap_or("?")),
             Err(DemoError::InvalidKeyFormat)
+        ));
+    }
+
+    #[test]
+    fn typed_fields_answer_as_the_json_body_with_the_same_fields() {
+        let hi = [MessageFields {
+            role: "user",
+            content: "hi there",
+        }];
+        let bad_roles = [
+            MessageFields {
+                role: "robot",
+                content: "a",
+            },
+            MessageFields {
+                role: "user",
+                content: "b",
+            },
+            MessageFields {
+                role: "",
+                content: "c",
+            },
+        ];
+        let models = [None, Some("dos-chat-small"), Some("gpt-9"), Some("")];
+        let messages: [Option<&[MessageFields]>; 4] =
+            [None, Some(&[]), Some(&hi), Some(&bad_roles)];
+        let temperatures = [None, Some(0.5), Some(3.0), Some(-1.0)];
+        let max_tokens = [
+            None,
+            Some(5),
+            Some(-1),
+            Some(9000),
+            Some(i64::from(u32::MAX) + 1),
+        ];
+        let mut compared = 0;
+        for model in models {
+            for messages in messages {
+                for temperature in temperatures {
+                    for max_tokens in max_tokens {
+                        let fields = ChatFields {
+                            model,
+                            messages,
+                            temperature,
+                            max_tokens,
+                        };
+                        let mut body = Map::new();
+                        if let Some(model) = model {
+                            body.insert("model".into(), model.into());
+                        }
+                        if let Some(messages) = messages {
+                            let messages = messages
+                                .iter()
+                                .map(|m| serde_json::json!({"role": m.role, "content": m.content}))
+                                .collect();
+                            body.insert("messages".into(), Value::Array(messages));
+                        }
+                        if let Some(temperature) = temperature {
+                            body.insert("temperature".into(), temperature.into());
+                        }
+                        if let Some(max_tokens) = max_tokens {
+                            body.insert("max_tokens".into(), max_tokens.into());
+                        }
+                        let json = serde_json::to_vec(&body).unwrap_or_default();
+                        assert_eq!(
+                            format!("{:?}", chat_fields(&fields)),
+                            format!("{:?}", chat_request(&json)),
+                            "{fields:?}"
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 320);
+        // NaN, which JSON cannot carry, is outside the range.
+        let nan = chat_fields(&ChatFields {
+            model: Some("dos-chat-small"),
+            messages: Some(&hi),
+            temperature: Some(f64::NAN),
+            max_tokens: None,
+        });
+        assert!(matches!(
+            nan,
+            Err(DemoError::TemperatureOutOfRange { max: 2, .. })
         ));
     }
 

@@ -10,10 +10,14 @@ use dos_errors::{ApiError, FieldViolation};
 /// Every error the demo answers with. The `#[error]` texts are for the logs; the
 /// `#[api_error]` attributes are the clients' contract: status, type, message,
 /// `code` (OpenAI's `code`, Google's `ErrorInfo.reason`), the parameter at fault,
-/// and the documentation link `https://docs.dos.ai/errors#<code>`.
+/// and the documentation link `https://docs.dos.ai/errors#<code>`. Over gRPC
+/// (`integrations(tonic)`), the status's code is the HTTP status's (400
+/// `INVALID_ARGUMENT`, 401 `UNAUTHENTICATED`, 402 `FAILED_PRECONDITION`, 429
+/// `RESOURCE_EXHAUSTED`, 500 `INTERNAL`, 503 `UNAVAILABLE`), with the same message
+/// and Google's rich error details.
 #[derive(Debug, thiserror::Error, ApiError)]
 #[api_error(
-    integrations(axum, utoipa),
+    integrations(axum, utoipa, tonic),
     domain = "dos.ai",
     docs = "https://docs.dos.ai/errors"
 )]

@@ -75,7 +75,20 @@ pub async fn serve(
     config: DemoConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(config))
+    serve_shared(listener, Arc::new(Demo::new(config)), shutdown).await
+}
+
+/// [`serve`] over a state that another transport (the gRPC service) shares: one
+/// rate limit per key, whichever way it calls.
+///
+/// # Errors
+/// The listener's I/O errors.
+pub async fn serve_shared(
+    listener: tokio::net::TcpListener,
+    state: Shared,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -88,10 +101,20 @@ pub async fn serve(
 pub async fn spawn(
     config: DemoConfig,
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+    spawn_shared(Arc::new(Demo::new(config))).await
+}
+
+/// [`spawn`] over a state that another transport may share.
+///
+/// # Errors
+/// When no loopback port can be bound.
+pub async fn spawn_shared(
+    state: Shared,
+) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
     let addr = listener.local_addr()?;
     let handle = tokio::spawn(async move {
-        if let Err(error) = serve(listener, config, std::future::pending()).await {
+        if let Err(error) = serve_shared(listener, state, std::future::pending()).await {
             tracing::error!(%error, "demo server stopped");
         }
     });
@@ -129,12 +152,19 @@ pub(super) async fn method_not_allowed(method: Method, uri: Uri) -> DemoError {
 }
 
 pub(super) fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    let detail = panic
+    DemoError::Panicked {
+        detail: panic_detail(&*panic),
+    }
+    .into_response()
+}
+
+/// The message of a caught panic (for the log: [`DemoError::Panicked`] masks it).
+pub(super) fn panic_detail(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
         .downcast_ref::<&str>()
         .map(|text| (*text).to_owned())
         .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".to_owned());
-    DemoError::Panicked { detail }.into_response()
+        .unwrap_or_else(|| "(no message)".to_owned())
 }
 
 /// Authentication (401), then the rate limit (429), for every `/v1` route.
