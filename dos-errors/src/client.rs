@@ -292,8 +292,8 @@ impl ErrorResponse {
     ) -> Self {
         let headers = ErrorHeaders::read(headers, http_status, now);
 
-        let mut truncated = body.len() > options.max_body_bytes;
-        let body = if truncated {
+        let cut_body = body.len() > options.max_body_bytes;
+        let body = if cut_body {
             text::trim_incomplete_char(&body[..options.max_body_bytes])
         } else {
             body
@@ -305,53 +305,33 @@ impl ErrorResponse {
             .or_else(|| body_code.and_then(Status::new))
             .unwrap_or(Status::INTERNAL_SERVER_ERROR);
 
-        let doc_url = decoded.doc_url.as_deref().and_then(|url| {
-            let (url, cut) = text::clean(url, MAX_URL_BYTES);
-            truncated |= cut;
-            Some(url).filter(|url| !cut && !url.is_empty())
-        });
-        let mut clean = |text: &str, max: usize| {
-            let (cleaned, cut) = text::clean(text, max);
-            truncated |= cut;
-            Some(cleaned).filter(|c| !c.is_empty())
-        };
+        let mut clean = text::Cleaner::default();
+        let doc_url = decoded.doc_url.as_deref().and_then(|url| clean.url(url));
         // A body without a message field (text, HTML, unknown JSON) is its own message.
         let message = match &decoded.message {
-            Some(message) => clean(message, options.max_message_bytes),
-            None => clean(&String::from_utf8_lossy(body), options.max_message_bytes),
+            Some(message) => clean.text(message, options.max_message_bytes),
+            None => clean.text(&String::from_utf8_lossy(body), options.max_message_bytes),
         };
         let shape = match decoded.shape {
             Some(shape) => shape,
             None if message.is_none() => BodyShape::Empty,
             None => BodyShape::Text,
         };
-        let error_type = decoded.error_type.and_then(|t| clean(&t, MAX_FIELD_BYTES));
-        let param = decoded.param.and_then(|p| clean(&p, MAX_FIELD_BYTES));
-        let error_code = decoded.error_code.and_then(|c| clean(&c, MAX_FIELD_BYTES));
-        let violations = decoded
-            .violations
-            .iter()
-            .filter_map(|(field, description)| {
-                let field = clean(field, MAX_FIELD_BYTES).unwrap_or_default();
-                let description = clean(description, options.max_message_bytes).unwrap_or_default();
-                let empty = field.is_empty() && description.is_empty();
-                (!empty).then(|| FieldViolation::new(field, description))
-            })
-            .collect();
-        let metadata = decoded
-            .metadata
-            .iter()
-            .filter_map(|(name, value)| {
-                let name = clean(name, MAX_FIELD_BYTES)?;
-                Some((name, clean(value, MAX_FIELD_BYTES).unwrap_or_default()))
-            })
-            .collect();
-        let domain = decoded.domain.and_then(|d| clean(&d, MAX_FIELD_BYTES));
+        let error_type = decoded
+            .error_type
+            .and_then(|t| clean.text(&t, MAX_FIELD_BYTES));
+        let param = decoded.param.and_then(|p| clean.text(&p, MAX_FIELD_BYTES));
+        let error_code = decoded
+            .error_code
+            .and_then(|c| clean.text(&c, MAX_FIELD_BYTES));
+        let violations = clean.violations(decoded.violations, options.max_message_bytes);
+        let metadata = clean.metadata(decoded.metadata);
+        let domain = decoded.domain.and_then(|d| clean.text(&d, MAX_FIELD_BYTES));
 
         let request_id = headers
             .request_id
             .or(decoded.request_id.as_deref())
-            .and_then(|id| clean(id, MAX_FIELD_BYTES));
+            .and_then(|id| clean.text(id, MAX_FIELD_BYTES));
         let retry_after = headers
             .retry_after
             .or_else(|| parse_protobuf_duration(decoded.retry_delay.as_deref()?))
@@ -374,7 +354,7 @@ impl ErrorResponse {
             request_id,
             retry_after,
             should_retry: headers.should_retry,
-            truncated,
+            truncated: cut_body || clean.truncated,
         };
         ErrorResponse {
             inner: Box::new(inner),

@@ -7,13 +7,10 @@ use std::time::{Duration, SystemTime};
 use prost::Message as _;
 use tonic::metadata::KeyAndValueRef;
 
-use super::{
-    text, BodyShape, ErrorResponse, Fields, DEFAULT_MAX_MESSAGE_BYTES, MAX_FIELD_BYTES,
-    MAX_METADATA_ENTRIES, MAX_URL_BYTES, MAX_VIOLATIONS,
-};
+use super::{text, BodyShape, ErrorResponse, Fields, DEFAULT_MAX_MESSAGE_BYTES, MAX_FIELD_BYTES};
 use crate::headers::ErrorHeaders;
 use crate::integrations::tonic::rpc;
-use crate::{FieldViolation, GrpcCode, Status};
+use crate::{GrpcCode, Status};
 
 impl ErrorResponse {
     /// Decodes a gRPC status — a failed tonic call — into a response that answers
@@ -132,20 +129,13 @@ impl ErrorResponse {
             .and_then(|details| rpc::Status::decode(details).ok());
         let details = rich.as_ref().map(Details::read).unwrap_or_default();
 
-        let mut truncated = false;
-        // A cut link leads nowhere: a link over the limit is dropped.
-        let doc_url = details.help_url.and_then(|url| {
-            let (url, cut) = text::clean(&String::from_utf8_lossy(&url), MAX_URL_BYTES);
-            truncated |= cut;
-            Some(url).filter(|url| !cut && !url.is_empty())
-        });
-        let mut clean = |text: &[u8], max: usize| {
-            let (cleaned, cut) = text::clean(&String::from_utf8_lossy(text), max);
-            truncated |= cut;
-            Some(cleaned).filter(|cleaned| !cleaned.is_empty())
-        };
-        let message = clean(status.message().as_bytes(), DEFAULT_MAX_MESSAGE_BYTES).or_else(|| {
-            clean(
+        let mut clean = text::Cleaner::default();
+        let doc_url = details
+            .help_url
+            .and_then(|url| clean.url(&String::from_utf8_lossy(&url)));
+        let mut text = |bytes: &[u8], max: usize| clean.text(&String::from_utf8_lossy(bytes), max);
+        let message = text(status.message().as_bytes(), DEFAULT_MAX_MESSAGE_BYTES).or_else(|| {
+            text(
                 rich.as_ref().map_or(&[][..], |rich| &rich.message),
                 DEFAULT_MAX_MESSAGE_BYTES,
             )
@@ -157,39 +147,27 @@ impl ErrorResponse {
         };
         let error_code = details
             .reason
-            .and_then(|reason| clean(&reason.to_ascii_lowercase(), MAX_FIELD_BYTES));
+            .and_then(|reason| text(&reason.to_ascii_lowercase(), MAX_FIELD_BYTES));
         let domain = details
             .domain
-            .and_then(|domain| clean(&domain, MAX_FIELD_BYTES));
-        // Names are told apart once cleaned: each name once, as the first entry
-        // that has it says.
-        let mut metadata: Vec<(String, String)> = Vec::new();
-        for (name, value) in &details.metadata {
-            if metadata.len() == MAX_METADATA_ENTRIES {
-                break;
-            }
-            let Some(name) = clean(name, MAX_FIELD_BYTES) else {
-                continue;
-            };
-            if metadata.iter().all(|(known, _)| *known != name) {
-                metadata.push((name, clean(value, MAX_FIELD_BYTES).unwrap_or_default()));
-            }
-        }
-        let violations = details
-            .violations
-            .iter()
-            .filter_map(|violation| {
-                let field = clean(&violation.field, MAX_FIELD_BYTES).unwrap_or_default();
-                let description =
-                    clean(&violation.description, DEFAULT_MAX_MESSAGE_BYTES).unwrap_or_default();
-                let empty = field.is_empty() && description.is_empty();
-                (!empty).then(|| FieldViolation::new(field, description))
-            })
-            .take(MAX_VIOLATIONS)
-            .collect();
+            .and_then(|domain| text(&domain, MAX_FIELD_BYTES));
+        let lossy = |bytes| String::from_utf8_lossy(bytes);
+        let metadata = clean.metadata(
+            details
+                .metadata
+                .iter()
+                .map(|(name, value)| (lossy(name), lossy(value))),
+        );
+        let violations = clean.violations(
+            details
+                .violations
+                .iter()
+                .map(|violation| (lossy(&violation.field), lossy(&violation.description))),
+            DEFAULT_MAX_MESSAGE_BYTES,
+        );
         let request_id = headers
             .request_id
-            .and_then(|id| clean(id.as_bytes(), MAX_FIELD_BYTES));
+            .and_then(|id| clean.text(id, MAX_FIELD_BYTES));
         let retry_after = details
             .retry_delay
             .or(headers.retry_after)
@@ -212,7 +190,7 @@ impl ErrorResponse {
             request_id,
             retry_after,
             should_retry: headers.should_retry,
-            truncated,
+            truncated: clean.truncated,
         };
         ErrorResponse {
             inner: Box::new(inner),
@@ -283,6 +261,7 @@ impl Details {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::MAX_URL_BYTES;
     use crate::integrations::tonic::rpc::{Any, MetadataEntry};
     use crate::ApiError;
 
