@@ -2,8 +2,8 @@
 //!
 //! It depends on `dos-errors` without any feature (and under another name), derives
 //! `ApiError`, and implements the framework traits of its error types by hand.
-//! Crate B depends on this crate and turns on `dos-errors/axum`, `actix-web` and
-//! `utoipa`: since framework impls of derived types are opted into per type, B's
+//! Crate B depends on this crate and turns on `dos-errors/axum`, `actix-web`,
+//! `utoipa` and `tonic`: since framework impls of derived types are opted into per type, B's
 //! features add nothing to A's types, and `cargo build -p additivity-b` succeeds.
 //! (Before the opt-in, the derive implemented `IntoResponse` & co. for every type
 //! as soon as the feature was on anywhere in the build, and these impls conflicted.)
@@ -39,6 +39,12 @@ impl IntoResponse for AErr {
 impl From<AErr> for actix_web::Error {
     fn from(error: AErr) -> Self {
         actix_web::error::ErrorBadRequest(error.to_json())
+    }
+}
+
+impl From<AErr> for tonic::Status {
+    fn from(error: AErr) -> Self {
+        tonic::Status::aborted(format!("by hand: {}", error.message()))
     }
 }
 

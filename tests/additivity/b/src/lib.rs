@@ -7,7 +7,7 @@ use dos_errors::ApiError;
 
 /// B's own error, opting into every framework.
 #[derive(Debug, ApiError)]
-#[api_error(integrations(axum, actix_web, utoipa))]
+#[api_error(integrations(axum, actix_web, utoipa, tonic))]
 pub enum BErr {
     /// Not found.
     #[api_error(status = 404, message = "no such thing: {0}")]
@@ -52,6 +52,12 @@ pub fn openapi_statuses() -> (usize, Vec<String>) {
     )
 }
 
+/// Both into gRPC statuses.
+#[must_use]
+pub fn tonic_statuses() -> [tonic::Status; 2] {
+    [AErr::Busy.into(), BErr::Missing("w".into()).into()]
+}
+
 /// A generic error over a non-`'static` error type, through axum.
 #[must_use]
 pub fn borrowed_generic(error: &std::fmt::Error) -> axum::response::Response {
@@ -85,6 +91,11 @@ mod tests {
         assert_eq!(busy.as_response_error().status_code(), 400);
         assert_eq!(missing.as_response_error().status_code(), 404);
         assert_eq!(openapi_statuses(), (0, vec!["404".to_owned()]));
+        let [busy, missing] = tonic_statuses();
+        assert_eq!(busy.code(), tonic::Code::Aborted);
+        assert!(busy.message().starts_with("by hand: "));
+        assert_eq!(missing.code(), tonic::Code::NotFound);
+        assert_eq!(missing.message(), "no such thing: w");
         assert_eq!(borrowed_generic(&std::fmt::Error).status(), 400);
     }
 }
