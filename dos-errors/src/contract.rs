@@ -665,12 +665,12 @@ pub fn push_decimal(out: &mut Vec<u8>, value: u16) {
         out.extend_from_slice(&[digit(value / 100), digit(value / 10), digit(value)]);
         return;
     }
-    push_decimal_slow(out, value);
+    push_u64(out, u64::from(value));
 }
 
-/// [`push_decimal`] for any value.
-fn push_decimal_slow(out: &mut Vec<u8>, value: u16) {
-    let mut digits = [0u8; 5];
+/// Appends the decimal digits of `value`.
+pub fn push_u64(out: &mut Vec<u8>, value: u64) {
+    let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut rest = value;
     loop {

@@ -157,7 +157,7 @@ mod adaptive;
 mod budget;
 mod exec;
 mod hedge;
-mod rng;
+pub(crate) mod rng;
 mod throttle;
 mod window;
 

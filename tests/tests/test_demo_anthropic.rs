@@ -2,29 +2,14 @@
 //! success body, every error in Anthropic's format whatever the service's, the
 //! `request-id` header, and the checks it shares with the other routes.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use dos_errors::Format;
 use dos_errors_tests::demo::{spawn, DemoConfig};
-use serde_json::{json, Value};
+use serde_json::json;
+use support::Answer;
 
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    headers: HashMap<String, String>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(String::as_str)
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("JSON: {self:?}"))
-    }
-}
+mod support;
 
 struct Demo {
     http: reqwest::Client,
@@ -32,20 +17,20 @@ struct Demo {
 }
 
 impl Demo {
+    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        support::answer(request).await
+    }
+
     async fn start(config: DemoConfig) -> Demo {
         let (addr, _server) = spawn(config).await.expect("bind a loopback port");
         Demo {
-            http: reqwest::Client::builder()
-                .no_proxy()
-                .timeout(Duration::from_secs(10))
-                .build()
-                .expect("client"),
+            http: support::client(),
             base: format!("http://{addr}"),
         }
     }
 
     /// `POST /v1/messages` with `headers` and `body`.
-    async fn messages(&self, headers: &[(&str, &str)], body: &str) -> Reply {
+    async fn messages(&self, headers: &[(&str, &str)], body: &str) -> Answer {
         let mut request = self
             .http
             .post(format!("{}/v1/messages", self.base))
@@ -53,32 +38,13 @@ impl Demo {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        self.send(request).await
+        support::answer(request).await
     }
 
     /// `POST /v1/messages` with the demo key in `x-api-key` and a JSON body.
-    async fn create(&self, body: &str) -> Reply {
+    async fn create(&self, body: &str) -> Answer {
         self.messages(&[("x-api-key", "dos_sk_demo"), (JSON.0, JSON.1)], body)
             .await
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
-        let response = request.send().await.expect("response");
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                let value = value.to_str().expect("ascii").to_owned();
-                (name.as_str().to_owned(), value)
-            })
-            .collect();
-        let status = response.status().as_u16();
-        let body = response.text().await.expect("body");
-        Reply {
-            status,
-            headers,
-            body,
-        }
     }
 }
 
@@ -96,7 +62,7 @@ fn unlimited() -> DemoConfig {
 /// the JSON content type, both id headers, `Retry-After`.
 #[track_caller]
 fn assert_anthropic(
-    reply: &Reply,
+    reply: &Answer,
     status: u16,
     error_type: &str,
     message: &str,

@@ -2,30 +2,12 @@
 //! `DemoConfig::from_vars`), problem details negotiated with `Accept`, and the
 //! codes, params and violations of its errors in every format.
 
-use std::collections::HashMap;
-use std::time::Duration;
-
 use dos_errors::Format;
 use dos_errors_tests::demo::{spawn, DemoConfig};
 use serde_json::{json, Value};
+use support::Answer;
 
-/// What these tests check of a response.
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    headers: HashMap<String, String>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(String::as_str)
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("JSON: {self:?}"))
-    }
-}
+mod support;
 
 struct Demo {
     http: reqwest::Client,
@@ -33,6 +15,10 @@ struct Demo {
 }
 
 impl Demo {
+    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        support::answer(request).await
+    }
+
     /// The demo configured by the environment variables `vars`.
     async fn start(vars: &[(&str, &str)]) -> Demo {
         let config = DemoConfig::from_vars(|name| {
@@ -43,11 +29,7 @@ impl Demo {
         .expect("a valid environment");
         let (addr, _server) = spawn(config).await.expect("bind a loopback port");
         Demo {
-            http: reqwest::Client::builder()
-                .no_proxy()
-                .timeout(Duration::from_secs(10))
-                .build()
-                .expect("client"),
+            http: support::client(),
             base: format!("http://{addr}"),
         }
     }
@@ -56,27 +38,8 @@ impl Demo {
         Demo::start(&[("DEMO_FORMAT", format), ("DEMO_RATE_LIMIT", "100000")]).await
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
-        let response = request.send().await.expect("response");
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                let value = value.to_str().expect("ascii").to_owned();
-                (name.as_str().to_owned(), value)
-            })
-            .collect();
-        let status = response.status().as_u16();
-        let body = response.text().await.expect("body");
-        Reply {
-            status,
-            headers,
-            body,
-        }
-    }
-
     /// `POST /v1/chat/completions` with the demo key and a JSON body.
-    async fn chat(&self, body: &str, accept: Option<&str>) -> Reply {
+    async fn chat(&self, body: &str, accept: Option<&str>) -> Answer {
         let mut request = self
             .http
             .post(format!("{}/v1/chat/completions", self.base))
@@ -86,15 +49,15 @@ impl Demo {
         if let Some(accept) = accept {
             request = request.header("accept", accept);
         }
-        self.send(request).await
+        support::answer(request).await
     }
 
-    async fn get(&self, path: &str, key: Option<&str>) -> Reply {
+    async fn get(&self, path: &str, key: Option<&str>) -> Answer {
         let mut request = self.http.get(format!("{}{path}", self.base));
         if let Some(key) = key {
             request = request.bearer_auth(key);
         }
-        self.send(request).await
+        support::answer(request).await
     }
 }
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use dos_errors::client::ErrorResponse;
 use dos_errors::integrations::tonic::status;
-use dos_errors::retry::{retry_async_outcome, RetryPolicy};
+use dos_errors::retry::{retry_async_outcome, RetryOutcome, RetryPolicy};
 use dos_errors::{ApiError, FieldViolation, Format, GrpcCode, Retryability};
 use dos_errors_tests::demo::proto::{
     ChatClient, ChatCompletion, ChatCompletionRequest, ChatMessage, ListModelsRequest,
@@ -118,6 +118,25 @@ impl Running {
             Ok(answer) => panic!("expected an error, got {answer:?}"),
             Err(status) => status,
         }
+    }
+
+    /// `CreateChatCompletion` of [`hi`] to `model` with the demo key, retried by
+    /// `policy`.
+    async fn complete_retried(
+        &self,
+        policy: &RetryPolicy,
+        model: &str,
+    ) -> RetryOutcome<ChatCompletion, ErrorResponse> {
+        retry_async_outcome(
+            policy,
+            || async {
+                self.complete(DEMO, hi(model))
+                    .await
+                    .map_err(ErrorResponse::from)
+            },
+            tokio::time::sleep,
+        )
+        .await
     }
 
     async fn list(&self, authorization: Option<&str>) -> Result<Vec<String>, tonic::Status> {
@@ -873,16 +892,7 @@ async fn retry_async_retries_a_loading_model_after_its_retry_info() {
     .await;
     let policy = RetryPolicy::default().base_delay(Duration::from_millis(1));
     let started = Instant::now();
-    let outcome = retry_async_outcome(
-        &policy,
-        || async {
-            demo.complete(DEMO, hi("dos-loading"))
-                .await
-                .map_err(ErrorResponse::from)
-        },
-        tokio::time::sleep,
-    )
-    .await;
+    let outcome = demo.complete_retried(&policy, "dos-loading").await;
     assert_eq!(
         outcome.result.expect("ready at last").content,
         "You said: hi"
@@ -896,16 +906,7 @@ async fn retry_async_retries_a_loading_model_after_its_retry_info() {
     );
 
     // INVALID_ARGUMENT is not retried.
-    let outcome = retry_async_outcome(
-        &policy,
-        || async {
-            demo.complete(DEMO, hi("gpt-9"))
-                .await
-                .map_err(ErrorResponse::from)
-        },
-        tokio::time::sleep,
-    )
-    .await;
+    let outcome = demo.complete_retried(&policy, "gpt-9").await;
     assert_eq!(outcome.attempts, 1);
     let error = outcome.result.expect_err("not retried");
     assert_eq!(error.grpc_code(), GrpcCode::InvalidArgument);
@@ -923,16 +924,7 @@ async fn retry_async_stops_as_its_policy_says_on_an_always_loading_model() {
         .base_delay(Duration::from_millis(1))
         .max_retries(2);
     let started = Instant::now();
-    let outcome = retry_async_outcome(
-        &policy,
-        || async {
-            demo.complete(DEMO, hi("dos-loading"))
-                .await
-                .map_err(ErrorResponse::from)
-        },
-        tokio::time::sleep,
-    )
-    .await;
+    let outcome = demo.complete_retried(&policy, "dos-loading").await;
     assert_eq!(outcome.attempts, 3);
     let error = outcome.result.expect_err("always loading");
     assert_eq!(error.grpc_code(), GrpcCode::Unavailable);
@@ -959,16 +951,7 @@ async fn retry_async_waits_out_the_rate_limit() {
     );
     let policy = RetryPolicy::default().base_delay(Duration::from_millis(1));
     let started = Instant::now();
-    let outcome = retry_async_outcome(
-        &policy,
-        || async {
-            demo.complete(DEMO, hi("dos-chat-small"))
-                .await
-                .map_err(ErrorResponse::from)
-        },
-        tokio::time::sleep,
-    )
-    .await;
+    let outcome = demo.complete_retried(&policy, "dos-chat-small").await;
     assert_eq!(
         outcome.result.expect("after the wait").content,
         "You said: hi"

@@ -3,19 +3,15 @@
 //! a documented status, content type and body, with the documented headers.
 //! (`tests/sdk/check.sh` runs schemathesis against it for the same reason.)
 
-use std::collections::{BTreeSet, HashMap};
-use std::time::Duration;
+use std::collections::BTreeSet;
 
 use dos_errors::catalog::openapi;
 use dos_errors::Format;
 use dos_errors_tests::demo::{checks, openapi as demo_openapi, spawn, DemoConfig};
 use serde_json::{json, Value};
+use support::Answer;
 
-struct Reply {
-    status: u16,
-    headers: HashMap<String, String>,
-    body: String,
-}
+mod support;
 
 struct Demo {
     http: reqwest::Client,
@@ -23,34 +19,15 @@ struct Demo {
 }
 
 impl Demo {
+    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        support::answer(request).await
+    }
+
     async fn start(config: DemoConfig) -> Demo {
         let (addr, _server) = spawn(config).await.expect("bind a loopback port");
         Demo {
-            http: reqwest::Client::builder()
-                .no_proxy()
-                .timeout(Duration::from_secs(10))
-                .build()
-                .expect("client"),
+            http: support::client(),
             base: format!("http://{addr}"),
-        }
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
-        let response = request.send().await.expect("response");
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                let value = value.to_str().expect("ascii").to_owned();
-                (name.as_str().to_owned(), value)
-            })
-            .collect();
-        let status = response.status().as_u16();
-        let body = response.text().await.expect("body");
-        Reply {
-            status,
-            headers,
-            body,
         }
     }
 

@@ -548,38 +548,11 @@ fn give_up_reasons_explain_themselves() {
 
 // ---- No allocation on the hot path --------------------------------------------------------
 
-/// Counts the allocations of the current thread, so tests running in parallel do not interfere.
-mod allocations {
-    use std::alloc::{GlobalAlloc, Layout, System};
-    use std::cell::Cell;
-
-    thread_local! {
-        static COUNT: Cell<usize> = const { Cell::new(0) };
-    }
-
-    pub struct Counting;
-
-    // SAFETY: forwards to the system allocator; counting touches only a const thread-local.
-    unsafe impl GlobalAlloc for Counting {
-        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            let _ = COUNT.try_with(|count| count.set(count.get() + 1));
-            System.alloc(layout)
-        }
-
-        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-            System.dealloc(ptr, layout);
-        }
-    }
-
-    pub fn during(f: impl FnOnce()) -> usize {
-        let before = COUNT.with(Cell::get);
-        f();
-        COUNT.with(Cell::get) - before
-    }
-}
+#[path = "support/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static ALLOCATOR: allocations::Counting = allocations::Counting;
+static ALLOCATOR: counting::CountingAllocator = counting::CountingAllocator;
 
 #[test]
 fn decide_and_header_parsing_do_not_allocate() {
@@ -595,7 +568,7 @@ fn decide_and_header_parsing_do_not_allocate() {
         response(401, &[]),
     ];
     let clock = at(RFC_EXAMPLE_SECS);
-    let count = allocations::during(|| {
+    let count = counting::allocations_during(|| {
         for retries in 0..6 {
             for err in &errors {
                 std::hint::black_box(policy.decide(retries, err));
@@ -617,7 +590,7 @@ fn decide_and_header_parsing_do_not_allocate() {
     });
     assert_eq!(count, 0);
     // The counter does see allocations.
-    assert!(allocations::during(|| drop(std::hint::black_box(vec![0u8; 8]))) >= 1);
+    assert!(counting::allocations_during(|| drop(std::hint::black_box(vec![0u8; 8]))) >= 1);
 }
 
 #[test]
@@ -650,7 +623,7 @@ fn fleet_mechanisms_and_reset_headers_do_not_allocate() {
         ("RateLimit-Reset", "4"),
     ];
     let clock = at(RFC_EXAMPLE_SECS);
-    let count = allocations::during(|| {
+    let count = counting::allocations_during(|| {
         // Twenty minutes of virtual time: every slot of every window expires many times.
         for step in 0..12_000u64 {
             let now = base + Duration::from_millis(step * 100);

@@ -5,7 +5,8 @@
 use std::borrow::Cow;
 use std::time::Duration;
 
-use super::{push_status, push_u64, raw, string, Members};
+use super::{push_status, raw, string, Members};
+use crate::contract::push_u64;
 use crate::{contract, ApiError, ErrorSpec, FieldViolation, MessageWriter};
 
 /// The `@type` prefix of every detail.

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 
+use crate::retry::rng::mix;
 use crate::Format;
 
 /// How a service writes its errors: one [`Format`] for all its routes, and
@@ -224,13 +225,6 @@ pub fn new_request_id() -> String {
         id.push(char::from(ALPHABET[digit as usize]));
     }
     id
-}
-
-/// SplitMix64's finaliser: a bijection on `u64`.
-const fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 #[cfg(test)]

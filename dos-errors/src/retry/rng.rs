@@ -62,7 +62,8 @@ impl SharedRng {
     }
 }
 
-fn mix(mut z: u64) -> u64 {
+/// SplitMix64's finaliser: a bijection on `u64` that scatters nearby inputs.
+pub(crate) const fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)

@@ -33,6 +33,47 @@ pub async fn send(request: reqwest::RequestBuilder) -> Reply {
     }
 }
 
+/// A response with every header, for the tests of the demo's routes.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    /// Lower-case names; the last value of a repeated header.
+    pub headers: std::collections::HashMap<String, String>,
+    pub body: String,
+}
+
+impl Answer {
+    /// The value of the header `name` (lower case), if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+
+    /// The body as JSON; panics with the whole answer when it is not.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("JSON: {self:?}"))
+    }
+}
+
+/// Sends `request` and keeps its status, every header and the body.
+pub async fn answer(request: reqwest::RequestBuilder) -> Answer {
+    let response = request.send().await.expect("response");
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            let value = value.to_str().expect("ascii").to_owned();
+            (name.as_str().to_owned(), value)
+        })
+        .collect();
+    let status = response.status().as_u16();
+    let body = response.text().await.expect("body");
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
 /// A reqwest client for loopback servers: no proxy, bounded waits.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
