@@ -21,6 +21,9 @@
 //! reads all of it back, so the [`RetryPolicy`](crate::retry::RetryPolicy) retries
 //! tonic calls as it retries HTTP calls.
 //!
+//! tonic 0.14 needs Rust 1.88, so this feature does too; the rest of the crate
+//! builds with Rust 1.80.
+//!
 //! ```
 //! use std::time::Duration;
 //! use dos_errors::integrations::tonic::status;
