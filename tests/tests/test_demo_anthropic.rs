@@ -5,30 +5,15 @@
 use std::time::Duration;
 
 use dos_errors::Format;
-use dos_errors_tests::demo::{spawn, DemoConfig};
+use dos_errors_tests::demo::DemoConfig;
 use serde_json::json;
 use support::Answer;
 
 mod support;
 
-struct Demo {
-    http: reqwest::Client,
-    base: String,
-}
+type Demo = support::DemoSite;
 
 impl Demo {
-    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
-        support::answer(request).await
-    }
-
-    async fn start(config: DemoConfig) -> Demo {
-        let (addr, _server) = spawn(config).await.expect("bind a loopback port");
-        Demo {
-            http: support::client(),
-            base: format!("http://{addr}"),
-        }
-    }
-
     /// `POST /v1/messages` with `headers` and `body`.
     async fn messages(&self, headers: &[(&str, &str)], body: &str) -> Answer {
         let mut request = self

@@ -3,39 +3,28 @@
 //! codes, params and violations of its errors in every format.
 
 use dos_errors::Format;
-use dos_errors_tests::demo::{spawn, DemoConfig};
+use dos_errors_tests::demo::DemoConfig;
 use serde_json::{json, Value};
 use support::Answer;
 
 mod support;
 
-struct Demo {
-    http: reqwest::Client,
-    base: String,
-}
+type Demo = support::DemoSite;
 
 impl Demo {
-    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
-        support::answer(request).await
-    }
-
     /// The demo configured by the environment variables `vars`.
-    async fn start(vars: &[(&str, &str)]) -> Demo {
+    async fn with_vars(vars: &[(&str, &str)]) -> Demo {
         let config = DemoConfig::from_vars(|name| {
             vars.iter()
                 .find(|(var, _)| *var == name)
                 .map(|(_, value)| (*value).to_owned())
         })
         .expect("a valid environment");
-        let (addr, _server) = spawn(config).await.expect("bind a loopback port");
-        Demo {
-            http: support::client(),
-            base: format!("http://{addr}"),
-        }
+        Demo::start(config).await
     }
 
     async fn in_format(format: &str) -> Demo {
-        Demo::start(&[("DEMO_FORMAT", format), ("DEMO_RATE_LIMIT", "100000")]).await
+        Demo::with_vars(&[("DEMO_FORMAT", format), ("DEMO_RATE_LIMIT", "100000")]).await
     }
 
     /// `POST /v1/chat/completions` with the demo key and a JSON body.
@@ -172,7 +161,7 @@ async fn each_format_writes_the_declared_codes_params_and_violations() {
 /// API documents.
 #[tokio::test]
 async fn every_error_has_its_code_and_param() {
-    let demo = Demo::start(&[("DEMO_FORMAT", "openai"), ("DEMO_RATE_LIMIT", "3")]).await;
+    let demo = Demo::with_vars(&[("DEMO_FORMAT", "openai"), ("DEMO_RATE_LIMIT", "3")]).await;
     let hi = r#"[{"role":"user","content":"hi"}]"#;
     let chat = |fields: &str| format!(r#"{{"model":"dos-chat-small","messages":{hi}{fields}}}"#);
     let cases = [

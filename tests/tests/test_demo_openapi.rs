@@ -7,30 +7,14 @@ use std::collections::BTreeSet;
 
 use dos_errors::catalog::openapi;
 use dos_errors::Format;
-use dos_errors_tests::demo::{checks, openapi as demo_openapi, spawn, DemoConfig};
+use dos_errors_tests::demo::{checks, openapi as demo_openapi, DemoConfig};
 use serde_json::{json, Value};
-use support::Answer;
 
 mod support;
 
-struct Demo {
-    http: reqwest::Client,
-    base: String,
-}
+type Demo = support::DemoSite;
 
 impl Demo {
-    async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
-        support::answer(request).await
-    }
-
-    async fn start(config: DemoConfig) -> Demo {
-        let (addr, _server) = spawn(config).await.expect("bind a loopback port");
-        Demo {
-            http: support::client(),
-            base: format!("http://{addr}"),
-        }
-    }
-
     async fn document(&self) -> Value {
         let reply = self
             .send(self.http.get(format!("{}/openapi.json", self.base)))

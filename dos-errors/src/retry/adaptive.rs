@@ -127,7 +127,7 @@ impl AdaptiveThrottle {
         }
     }
 
-    /// Makes the random draws a repeatable sequence fixed by `seed`, for tests and
+    /// Makes the random draws a repeatable sequence fixed by the number given, for tests and
     /// simulations (the sequence is shared with the clones).
     #[must_use]
     pub fn seed(self, seed: u64) -> Self {

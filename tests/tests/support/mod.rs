@@ -74,6 +74,31 @@ pub async fn answer(request: reqwest::RequestBuilder) -> Answer {
     }
 }
 
+/// The demo service on a loopback port, and a client for it.
+pub struct DemoSite {
+    pub http: reqwest::Client,
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+}
+
+impl DemoSite {
+    /// The demo with `config`, running until the test's runtime ends.
+    pub async fn start(config: dos_errors_tests::demo::DemoConfig) -> DemoSite {
+        let (addr, _server) = dos_errors_tests::demo::spawn(config)
+            .await
+            .expect("bind a loopback port");
+        DemoSite {
+            http: client(),
+            base: format!("http://{addr}"),
+        }
+    }
+
+    /// Sends `request` (made with [`DemoSite::http`]).
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        answer(request).await
+    }
+}
+
 /// A reqwest client for loopback servers: no proxy, bounded waits.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
