@@ -165,6 +165,11 @@ fn client(timeout: Duration) -> reqwest::Client {
 }
 
 /// A loopback address where nothing listens (the port was free a moment ago).
+/// `GET http://{addr}/` with a client that gives up after `timeout`.
+async fn get(addr: SocketAddr, timeout: Duration) -> reqwest::Result<reqwest::Response> {
+    client(timeout).get(format!("http://{addr}/")).send().await
+}
+
 fn free_addr() -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr")
@@ -242,9 +247,7 @@ async fn a_call_is_retried_until_a_server_listens_on_the_port() {
 #[tokio::test]
 async fn a_refused_connection_is_a_transient_connect_failure() {
     let addr = free_addr();
-    let error = client(Duration::from_secs(5))
-        .get(format!("http://{addr}/"))
-        .send()
+    let error = get(addr, Duration::from_secs(5))
         .await
         .expect_err("nothing listens");
     let err = CallError::from(error);
@@ -264,9 +267,7 @@ async fn a_server_that_never_answers_is_a_transient_timeout() {
         tokio::time::sleep(Duration::from_secs(30)).await;
     })
     .await;
-    let error = client(Duration::from_millis(200))
-        .get(format!("http://{addr}/"))
-        .send()
+    let error = get(addr, Duration::from_millis(200))
         .await
         .expect_err("no answer");
     let err = CallError::from(error);
@@ -287,9 +288,7 @@ async fn a_body_that_stalls_is_a_timeout_too() {
         tokio::time::sleep(Duration::from_secs(30)).await;
     })
     .await;
-    let response = client(Duration::from_millis(300))
-        .get(format!("http://{addr}/"))
-        .send()
+    let response = get(addr, Duration::from_millis(300))
         .await
         .expect("the head arrives");
     let err = CallError::from(response.text().await.expect_err("the body stalls"));
@@ -303,9 +302,7 @@ async fn a_connection_closed_before_the_response_is_interrupted() {
         drop(stream);
     })
     .await;
-    let error = client(Duration::from_secs(5))
-        .get(format!("http://{addr}/"))
-        .send()
+    let error = get(addr, Duration::from_secs(5))
         .await
         .expect_err("closed without a response");
     let err = CallError::from(error);
@@ -325,9 +322,7 @@ async fn a_body_cut_short_is_interrupted() {
         // Closed with 96 bytes still owed.
     })
     .await;
-    let response = client(Duration::from_secs(5))
-        .get(format!("http://{addr}/"))
-        .send()
+    let response = get(addr, Duration::from_secs(5))
         .await
         .expect("the head arrives");
     let error = response.text().await.expect_err("the body breaks off");
@@ -429,11 +424,7 @@ async fn an_error_for_status_error_keeps_its_status() {
             .await;
     })
     .await;
-    let response = client(Duration::from_secs(5))
-        .get(format!("http://{addr}/"))
-        .send()
-        .await
-        .expect("a response");
+    let response = get(addr, Duration::from_secs(5)).await.expect("a response");
     let err = CallError::from(response.error_for_status().expect_err("a 503"));
     let response = err.response().expect("an error response");
     assert_eq!(response.http_status(), 503);
