@@ -49,7 +49,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Next};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
-use super::context::{request_id_for, Change};
+use super::context::{request_id_for, Change, RequestScope};
 use super::log;
 use super::probe::Detail;
 use super::{ErrorFormat, InContext, Rejection, Rendered};
@@ -400,17 +400,8 @@ pub async fn request_span<B: MessageBody>(
     if let Some(value) = &value {
         request.headers_mut().insert(X_REQUEST_ID, value.clone());
     }
-    #[cfg(feature = "tracing")]
-    let span = ::tracing::error_span!(
-        "request",
-        method = %request.method(),
-        path = %request.path(),
-        request_id = %id,
-    );
-    let future = InContext::new(next.call(request), Change::RequestId(id));
-    #[cfg(feature = "tracing")]
-    let future = ::tracing::Instrument::instrument(future, span);
-    let mut response = future.await?;
+    let scope = RequestScope::new(id, request.method().as_str(), request.path());
+    let mut response = scope.run(next.call(request)).await?;
     if let Some(value) = value {
         response.headers_mut().insert(X_REQUEST_ID, value);
     }

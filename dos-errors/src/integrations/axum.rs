@@ -44,7 +44,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-use super::context::{request_id_for, Change};
+use super::context::{request_id_for, Change, RequestScope};
 use super::probe::Detail;
 pub use super::Rejection;
 use super::{ErrorFormat, InContext};
@@ -279,17 +279,8 @@ pub async fn request_span(mut request: Request, next: axum::middleware::Next) ->
     if let Some(value) = &value {
         request.headers_mut().insert(X_REQUEST_ID, value.clone());
     }
-    #[cfg(feature = "tracing")]
-    let span = ::tracing::error_span!(
-        "request",
-        method = %request.method(),
-        path = %request.uri().path(),
-        request_id = %id,
-    );
-    let future = InContext::new(next.run(request), Change::RequestId(id));
-    #[cfg(feature = "tracing")]
-    let future = ::tracing::Instrument::instrument(future, span);
-    let mut response = future.await;
+    let scope = RequestScope::new(id, request.method().as_str(), request.uri().path());
+    let mut response = scope.run(next.run(request)).await;
     if let Some(value) = value {
         response.headers_mut().insert(X_REQUEST_ID, value);
     }

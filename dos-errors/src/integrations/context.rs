@@ -187,6 +187,42 @@ pub(crate) fn request_id_for(sent: Option<&[u8]>) -> Arc<str> {
     }
 }
 
+/// What a request-id middleware runs a request under: its id as the current request
+/// id and, with the `tracing` feature, a `request` span (at error level, so that it
+/// is there for every error logged) recording the method, path and id — made from
+/// the request before the request is handed on.
+#[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
+pub(crate) struct RequestScope {
+    id: Arc<str>,
+    #[cfg(feature = "tracing")]
+    span: ::tracing::Span,
+}
+
+#[cfg_attr(not(any(feature = "axum", feature = "actix-web")), allow(dead_code))]
+impl RequestScope {
+    /// The scope of the request `method path` with the id `id`.
+    pub(crate) fn new(id: Arc<str>, method: &str, path: &str) -> Self {
+        #[cfg(feature = "tracing")]
+        let span =
+            ::tracing::error_span!("request", method = %method, path = %path, request_id = %id);
+        #[cfg(not(feature = "tracing"))]
+        let _ = (method, path);
+        RequestScope {
+            id,
+            #[cfg(feature = "tracing")]
+            span,
+        }
+    }
+
+    /// `future`, the request's handling, run in this scope.
+    pub(crate) fn run<F: Future>(self, future: F) -> impl Future<Output = F::Output> {
+        let future = InContext::new(future, Change::RequestId(self.id));
+        #[cfg(feature = "tracing")]
+        let future = ::tracing::Instrument::instrument(future, self.span);
+        future
+    }
+}
+
 /// A new request id: `req_` and 26 lower-case base32 characters (128 bits), unique
 /// within the process (a counter passed through a bijective mix) and, with a
 /// per-process random key, across processes. URL-safe.
