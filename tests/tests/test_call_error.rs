@@ -11,7 +11,7 @@ use dos_errors::client::{CallError, ErrorResponse, TransportKind};
 use dos_errors::retry::{
     retry_async_outcome, retry_blocking_outcome, GiveUpReason, Jitter, RetryPolicy,
 };
-use dos_errors::{ApiError, Retryability, Status};
+use dos_errors::{ApiError, Format, GrpcCode, Retryability, Status};
 use dos_errors_tests::demo::{self, DemoConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -118,6 +118,56 @@ fn an_error_response_answers_as_itself() {
 
     let transport = CallError::transport(TransportKind::Timeout, "slow");
     assert!(transport.into_response().is_err());
+}
+
+#[test]
+fn an_error_response_answers_every_method_as_itself() {
+    // A Google body carries everything: code, param, violations, link, domain, metadata.
+    let body = br#"{"error":{"code":400,"message":"Invalid messages","status":"INVALID_ARGUMENT","details":[
+        {"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"INVALID_VALUE","domain":"dos.ai","metadata":{"role":"robot"}},
+        {"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"messages[0].role","description":"unknown role"}]},
+        {"@type":"type.googleapis.com/google.rpc.Help","links":[{"description":"docs","url":"https://docs.dos.ai/errors#invalid_value"}]}]}}"#;
+    let response = ErrorResponse::from_parts(400, &[], body);
+    let err = CallError::from(response.clone());
+    assert_eq!(err.error_code(), Some("invalid_value"));
+    assert_eq!(err.error_code(), response.error_code());
+    assert_eq!(err.param().as_deref(), Some("messages[0].role"));
+    assert_eq!(err.violations(), response.violations());
+    assert_eq!(err.violations().len(), 1);
+    assert_eq!(
+        err.doc_url().as_deref(),
+        Some("https://docs.dos.ai/errors#invalid_value")
+    );
+    assert_eq!(err.domain(), Some("dos.ai"));
+    assert_eq!(err.grpc_code(), GrpcCode::InvalidArgument);
+    for format in [
+        Format::Envelope,
+        Format::OpenAi,
+        Format::Anthropic,
+        Format::Problem,
+        Format::Google,
+    ] {
+        assert_eq!(
+            err.to_json_as(format),
+            response.to_json_as(format),
+            "{format}"
+        );
+    }
+
+    // A transport failure has none of them, and its status's gRPC code.
+    let transport = CallError::transport(TransportKind::Connect, "refused");
+    assert_eq!(transport.error_code(), None);
+    assert_eq!(transport.param(), None);
+    assert!(transport.violations().is_empty());
+    assert_eq!(transport.doc_url(), None);
+    assert_eq!(transport.domain(), None);
+    assert_eq!(
+        transport.grpc_code(),
+        transport.status().default_grpc_code()
+    );
+    assert!(transport
+        .to_json_as(Format::Google)
+        .contains(&*transport.message()));
 }
 
 #[test]

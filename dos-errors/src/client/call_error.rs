@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::ErrorResponse;
-use crate::{ApiError, Retryability, Status};
+use crate::{ApiError, FieldViolation, GrpcCode, MessageWriter, Retryability, Status};
 
 /// Why a call got no (complete) response: the kind of a transport failure in a [`CallError`].
 ///
@@ -304,9 +304,40 @@ impl ApiError for CallError {
     }
 
     fn retry_after(&self) -> Option<Duration> {
+        self.response().and_then(ApiError::retry_after)
+    }
+
+    fn error_code(&self) -> Option<&str> {
+        self.response().and_then(ApiError::error_code)
+    }
+
+    fn param(&self) -> Option<Cow<'_, str>> {
+        self.response().and_then(ApiError::param)
+    }
+
+    fn violations(&self) -> &[FieldViolation] {
+        self.response().map_or(&[], ApiError::violations)
+    }
+
+    fn doc_url(&self) -> Option<Cow<'_, str>> {
+        self.response().and_then(ApiError::doc_url)
+    }
+
+    fn domain(&self) -> Option<&str> {
+        self.response().and_then(ApiError::domain)
+    }
+
+    fn grpc_code(&self) -> GrpcCode {
         match &self.repr {
-            Repr::Response(response) => response.retry_after(),
-            Repr::Transport(_) => None,
+            Repr::Response(response) => response.grpc_code(),
+            Repr::Transport(transport) => transport.kind.status().default_grpc_code(),
+        }
+    }
+
+    fn write_message(&self, out: &mut MessageWriter<'_>) {
+        match &self.repr {
+            Repr::Response(response) => response.write_message(out),
+            Repr::Transport(transport) => out.text(transport.kind.message()),
         }
     }
 }
