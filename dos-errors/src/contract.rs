@@ -396,6 +396,18 @@ pub const fn carries_retry_after(code: u16) -> bool {
     matches!(code, 429 | 503)
 }
 
+/// The `x-should-retry` a response of status `code` carries for an error whose
+/// retryability is `retryable`: the declaration, where it differs from what the
+/// status says by default; else `None`.
+#[must_use]
+pub const fn should_retry_override(retryable: bool, code: u16) -> Option<bool> {
+    if retryable == defaults(code).retryability.is_retryable() {
+        None
+    } else {
+        Some(retryable)
+    }
+}
+
 /// An error `type` is lower snake_case ASCII: `[a-z][a-z0-9_]*`.
 #[must_use]
 pub fn is_error_type(name: &str) -> bool {

@@ -55,6 +55,31 @@ pub const fn retry_after_seconds(delay: Duration) -> u64 {
     }
 }
 
+/// The `x-should-retry` header a server sends with an error whose retryability is
+/// `retryable`, answered with `status` (over gRPC: the status of its code,
+/// [`GrpcCode::http_status`](crate::GrpcCode::http_status)): `Some(true)` when the
+/// error is retryable although errors of `status` are not by default, `Some(false)`
+/// when it is not although they are — wherever the status alone would mislead a
+/// client —, else `None`, and no header. The official OpenAI and Anthropic SDKs and
+/// [`ErrorResponse`](crate::client::ErrorResponse) follow the header over the status.
+///
+/// ```
+/// use dos_errors::headers::should_retry_override;
+/// use dos_errors::Status;
+///
+/// assert_eq!(should_retry_override(true, Status::CONFLICT), Some(true));
+/// assert_eq!(should_retry_override(false, Status::SERVICE_UNAVAILABLE), Some(false));
+/// assert_eq!(should_retry_override(true, Status::SERVICE_UNAVAILABLE), None);
+/// assert_eq!(should_retry_override(false, Status::NOT_FOUND), None);
+/// ```
+#[must_use]
+pub const fn should_retry_override(retryable: bool, status: crate::Status) -> Option<bool> {
+    crate::contract::should_retry_override(retryable, status.as_u16())
+}
+
+/// The name of the header of [`should_retry_override`].
+pub const X_SHOULD_RETRY: &str = "x-should-retry";
+
 /// The decimal text of `seconds` as a `&'static str` when it is below 1000 — the
 /// usual `Retry-After` values —, so that a header can borrow it instead of
 /// formatting (and allocating) on every response.
@@ -273,7 +298,7 @@ impl<'a> ErrorHeaders<'a> {
                 retry_after = retry_after.or_else(|| parse_retry_after(value, now));
             } else if is("grpc-retry-pushback-ms") {
                 pushback = pushback.or(Some(parse_grpc_retry_pushback(value)));
-            } else if is("x-should-retry") {
+            } else if is(X_SHOULD_RETRY) {
                 should_retry = should_retry.or_else(|| parse_bool(value));
             } else if is("x-request-id") {
                 x_request_id = x_request_id.or(Some(value.trim()).filter(|v| !v.is_empty()));

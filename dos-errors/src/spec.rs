@@ -104,6 +104,15 @@ impl ErrorSpec {
                 && contract::carries_retry_after(self.status.as_u16()))
     }
 
+    /// The `x-should-retry` header responses of this error carry: `Some(true)`
+    /// when it is declared retryable and its status is not by default,
+    /// `Some(false)` in the opposite case, else `None` (see
+    /// [`should_retry_override`](crate::headers::should_retry_override)).
+    #[must_use]
+    pub const fn should_retry_header(&self) -> Option<bool> {
+        contract::should_retry_override(self.retryability.is_retryable(), self.status.as_u16())
+    }
+
     /// The first paragraph of the doc comment: what triggers the error.
     #[must_use]
     pub fn summary(&self) -> &'static str {

@@ -353,3 +353,50 @@ fn long_where_clauses_convert() {
     let error: actix_web::Error = many.into();
     assert_eq!(error.as_response_error().status_code().as_u16(), 400);
 }
+
+/// Declared retryability that differs from the status's default travels as
+/// `x-should-retry`, the same from both frameworks, and a decoding client follows it.
+#[tokio::test]
+async fn a_retryability_the_status_does_not_tell_is_sent_as_x_should_retry() {
+    use actix_web::ResponseError as _;
+    use axum::response::IntoResponse as _;
+    use dos_errors::client::ErrorResponse;
+    use dos_errors::integrations::actix::ActixError;
+
+    #[derive(Debug, Clone, Copy, ApiError)]
+    #[api_error(integrations(actix_web, axum))]
+    enum Declared {
+        #[api_error(status = 409, retryable, retry_after = 2)]
+        Busy,
+        #[api_error(status = 503, retryable = false)]
+        Retired,
+        #[api_error(status = 503)]
+        Loading,
+        #[api_error(status = 404)]
+        Missing,
+    }
+
+    for (error, sent) in [
+        (Declared::Busy, Some("true")),
+        (Declared::Retired, Some("false")),
+        (Declared::Loading, None),
+        (Declared::Missing, None),
+    ] {
+        let axum = error.into_response();
+        let from_axum = axum
+            .headers()
+            .get("x-should-retry")
+            .map(|value| value.to_str().unwrap().to_owned());
+        assert_eq!(from_axum.as_deref(), sent, "axum, {error:?}");
+        let actix = ActixError::new(&error).error_response();
+        let from_actix = actix
+            .headers()
+            .get("x-should-retry")
+            .map(|value| value.to_str().unwrap().to_owned());
+        assert_eq!(from_actix.as_deref(), sent, "actix, {error:?}");
+
+        let head: Vec<(&str, &str)> = sent.map(|v| ("x-should-retry", v)).into_iter().collect();
+        let decoded = ErrorResponse::from_parts(error.status().as_u16(), &head, b"");
+        assert_eq!(decoded.is_retryable(), error.is_retryable(), "{error:?}");
+    }
+}

@@ -98,3 +98,37 @@ fn retry_after_is_documented_on_retryable_429_and_503_only() {
     }
     assert!(responses.contains_key("429") && responses.contains_key("503"));
 }
+
+#[test]
+fn x_should_retry_is_documented_where_a_declaration_overrides_its_status() {
+    #[derive(Debug, dos_errors::ApiError)]
+    #[api_error(integrations(utoipa))]
+    #[allow(dead_code)] // only its responses are read
+    enum Declared {
+        #[api_error(status = 409, retryable)]
+        Busy,
+        #[api_error(status = 409)]
+        Conflict,
+        #[api_error(status = 503, retryable = false)]
+        Retired,
+        #[api_error(status = 404)]
+        Missing,
+    }
+    let responses = Declared::responses();
+    for (code, expected) in [("409", true), ("503", true), ("404", false)] {
+        let json = serde_json::to_value(&responses[code]).unwrap();
+        let header = &json["headers"]["x-should-retry"];
+        assert_eq!(header.is_object(), expected, "status {code}: {json}");
+        if expected {
+            assert_eq!(
+                header["schema"]["enum"],
+                serde_json::json!(["true", "false"])
+            );
+        }
+    }
+    // The demo declares no override: none of its responses has the header.
+    for (code, response) in DemoError::responses() {
+        let json = serde_json::to_value(response).unwrap();
+        assert!(json["headers"]["x-should-retry"].is_null(), "{code}");
+    }
+}

@@ -4,7 +4,9 @@
 //! deriving `ApiError` with `#[api_error(integrations(utoipa))]` implements
 //! `utoipa::IntoResponses`: one response per status,
 //! described from the doc comments, with an example body per variant (placeholders
-//! shown as written) and a `Retry-After` header on retryable 429 and 503 responses.
+//! shown as written), a `Retry-After` header on retryable 429 and 503 responses,
+//! and an `x-should-retry` header where a variant's declared retryability differs
+//! from its status's.
 //!
 //! A service that answers in another [`Format`] describes its errors with
 //! [`responses_in`]: the body schema of that format ([`schema`], exactly what is
@@ -210,6 +212,25 @@ fn response(status: Status, specs: &[&ErrorSpec], format: Format, negotiate: boo
                 .description(Some(
                     "Seconds to wait before retrying (whole seconds, rounded up). \
                      Never retry sooner.",
+                ))
+                .build(),
+        );
+    }
+    if specs
+        .iter()
+        .any(|spec| spec.should_retry_header().is_some())
+    {
+        builder = builder.header(
+            crate::headers::X_SHOULD_RETRY,
+            HeaderBuilder::new()
+                .schema(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some(["true", "false"])),
+                )
+                .description(Some(
+                    "Whether to retry, where the error's declaration differs from what \
+                     its status says by default. Takes precedence over the status.",
                 ))
                 .build(),
         );

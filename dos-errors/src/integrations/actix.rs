@@ -73,6 +73,7 @@ pub struct ActixError {
     error_type: String,
     body: Vec<u8>,
     retry_after: Option<u64>,
+    should_retry: Option<bool>,
     description: Option<(LogLevel, String)>,
     logged: AtomicBool,
 }
@@ -101,6 +102,7 @@ impl ActixError {
             content_type,
             body,
             retry_after,
+            should_retry,
         } = Rendered::of(error);
         ActixError {
             status,
@@ -108,6 +110,7 @@ impl ActixError {
             error_type: error.error_type().to_owned(),
             body,
             retry_after,
+            should_retry,
             description,
             logged: AtomicBool::new(false),
         }
@@ -158,6 +161,10 @@ impl ResponseError for ActixError {
         response.insert_header((CONTENT_TYPE, self.content_type));
         if let Some(seconds) = self.retry_after {
             response.insert_header((RETRY_AFTER, seconds));
+        }
+        if let Some(retry) = self.should_retry {
+            let value = if retry { "true" } else { "false" };
+            response.insert_header((crate::headers::X_SHOULD_RETRY, value));
         }
         response.body(self.body.clone())
     }

@@ -79,6 +79,10 @@ fn into_http(rendered: Rendered) -> http::Response<Vec<u8>> {
         };
         headers.insert(RETRY_AFTER, value);
     }
+    if let Some(retry) = rendered.should_retry {
+        let value = HeaderValue::from_static(if retry { "true" } else { "false" });
+        headers.insert(crate::headers::X_SHOULD_RETRY, value);
+    }
     response
 }
 

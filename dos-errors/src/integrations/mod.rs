@@ -39,8 +39,11 @@
 //!
 //! Every HTTP integration answers with the same response: the error's status,
 //! `Content-Type: application/json`, the envelope of [`ApiError::to_json`] as
-//! body, and `Retry-After: <seconds>` ([`retry_after_seconds`], rounded up) when
-//! [`ApiError::retry_after`] is set. Rendering calls the error's own code (its
+//! body, `Retry-After: <seconds>` ([`retry_after_seconds`], rounded up) when
+//! [`ApiError::retry_after`] is set, and `x-should-retry: true` (or `false`) when
+//! the error is declared retryable (or not) against its status's default
+//! ([`should_retry_override`](crate::headers::should_retry_override)), so that
+//! clients retry what the declaration says. Rendering calls the error's own code (its
 //! `Display` for a `display` message, the `Display` of interpolated fields): if
 //! that code panics, the panic propagates like any panic in a handler — put a
 //! panic-catching layer in front of the routes (see `integrations::axum::panic_response`).
@@ -159,6 +162,8 @@ pub(crate) struct Rendered {
     pub(crate) content_type: &'static str,
     pub(crate) body: Vec<u8>,
     pub(crate) retry_after: Option<u64>,
+    /// `x-should-retry`, where the status alone would mislead a client.
+    pub(crate) should_retry: Option<bool>,
 }
 
 #[cfg(any(feature = "http", feature = "actix-web"))]
@@ -178,11 +183,13 @@ impl Rendered {
     ) -> Rendered {
         let mut body = Vec::with_capacity(128);
         crate::format::write(error, format, request_id, &mut body);
+        let status = error.status();
         Rendered {
-            status: error.status(),
+            status,
             content_type: format.content_type(),
             body,
             retry_after: error.retry_after().map(retry_after_seconds),
+            should_retry: crate::headers::should_retry_override(error.is_retryable(), status),
         }
     }
 }

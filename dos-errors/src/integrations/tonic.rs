@@ -206,6 +206,7 @@ use tonic::metadata::{MetadataMap, MetadataValue};
 use tonic::Code;
 
 use super::probe::Detail;
+use crate::headers::{should_retry_override, X_SHOULD_RETRY};
 use crate::{format, ApiError, GrpcCode, Status};
 
 pub(crate) mod rpc;
@@ -258,8 +259,14 @@ pub fn status<E: ApiError + ?Sized>(error: &E) -> tonic::Status {
     let message = error.message().into_owned();
     let details = details(error, code, &message);
     let mut metadata = MetadataMap::new();
-    if let Some(millis) = pushback_millis(error, code) {
+    // What a client reads from the code alone, corrected where the declaration differs.
+    let seen = Status::new(code.http_status()).unwrap_or(Status::INTERNAL_SERVER_ERROR);
+    let should_retry = should_retry_override(error.is_retryable(), seen);
+    if let Some(millis) = pushback_millis(error, should_retry) {
         metadata.insert(RETRY_PUSHBACK_MS, MetadataValue::from(millis));
+    }
+    if should_retry == Some(true) {
+        metadata.insert(X_SHOULD_RETRY, MetadataValue::from_static("true"));
     }
     tonic::Status::with_details_and_metadata(
         Code::from_i32(code.as_i32()),
@@ -342,14 +349,16 @@ fn details<E: ApiError + ?Sized>(error: &E, code: GrpcCode, message: &str) -> Ve
     .encode_to_vec()
 }
 
-/// The `grpc-retry-pushback-ms` of `error`, sent as `code`: `-1` when the error
-/// is declared not retryable but a client would retry its code, else its
-/// retry-after in milliseconds (rounded up, at most `i32::MAX`), else none.
-fn pushback_millis<E: ApiError + ?Sized>(error: &E, code: GrpcCode) -> Option<i32> {
+/// The `grpc-retry-pushback-ms` of `error`: `-1` when it is declared not
+/// retryable but a client would retry its code (`should_retry` is
+/// `Some(false)`), else its retry-after in milliseconds (rounded up, at most
+/// `i32::MAX`) when it is retryable, else none.
+fn pushback_millis<E: ApiError + ?Sized>(error: &E, should_retry: Option<bool>) -> Option<i32> {
+    if should_retry == Some(false) {
+        return Some(-1);
+    }
     if !error.is_retryable() {
-        let retried = Status::new(code.http_status())
-            .is_some_and(|status| status.default_retryability().is_retryable());
-        return retried.then_some(-1);
+        return None;
     }
     let delay = error.retry_after()?;
     Some(i32::try_from(delay.as_nanos().div_ceil(1_000_000)).unwrap_or(i32::MAX))
@@ -469,5 +478,23 @@ mod tests {
         // sent as UNAVAILABLE says "do not retry".
         let fatal = custom(400, GrpcCode::Unavailable, Retryability::Fatal);
         assert_eq!(pushback(&status(&fatal)), Some("-1"));
+    }
+
+    #[test]
+    fn a_retryable_error_on_a_code_no_client_retries_says_so() {
+        let should_retry = |status: &tonic::Status| status.metadata().get(X_SHOULD_RETRY).cloned();
+        let mut error = custom(409, GrpcCode::Aborted, Retryability::Transient);
+        error.retry_after = Some(Duration::from_secs(2));
+        let sent = status(&error);
+        assert_eq!(should_retry(&sent).unwrap(), "true");
+        assert_eq!(pushback(&sent), Some("2000"));
+        let decoded = crate::client::ErrorResponse::from_tonic(&sent);
+        assert_eq!(decoded.retryability(), Retryability::Transient);
+        assert_eq!(decoded.retry_after(), Some(Duration::from_secs(2)));
+        // A code clients retry anyway needs no word.
+        let error = custom(409, GrpcCode::Unavailable, Retryability::Transient);
+        assert_eq!(should_retry(&status(&error)), None);
+        let error = custom(503, GrpcCode::Unavailable, Retryability::Transient);
+        assert_eq!(should_retry(&status(&error)), None);
     }
 }
