@@ -15,7 +15,10 @@
 //! - **metadata**: `grpc-retry-pushback-ms` with the retry-after in milliseconds
 //!   (rounded up), so that a gRPC client with a retry policy (gRPC A6) waits as
 //!   long; and `-1`, "do not retry", for an error declared not retryable whose code
-//!   a client would otherwise retry (a non-retryable `UNAVAILABLE`, say).
+//!   a client would otherwise retry (a non-retryable `UNAVAILABLE`, say); and
+//!   `x-should-retry: true` for an error declared retryable whose code clients do
+//!   not retry (a retryable `ABORTED`), which
+//!   [`ErrorResponse::from_tonic`](crate::client::ErrorResponse::from_tonic) follows.
 //!
 //! On the client side, [`ErrorResponse::from_tonic`](crate::client::ErrorResponse::from_tonic)
 //! reads all of it back, so the [`RetryPolicy`](crate::retry::RetryPolicy) retries
