@@ -77,6 +77,16 @@ fn each_error_logs_at_its_declared_level() {
     let limited = logged(|| Service::Limited.into_response());
     assert!(limited.contains(" INFO "), "{limited}");
     assert!(limited.contains("hit the limit"), "{limited}");
+    // A 429 is not masked: its log line does not say the client was kept from it.
+    assert!(
+        limited.contains("error answered to the client"),
+        "{limited}"
+    );
+    assert!(!limited.contains("hidden"), "{limited}");
+    assert!(
+        database.contains("internal error hidden from the client"),
+        "{database}"
+    );
 
     assert_eq!(logged(|| Service::BadRequest.into_response()), "");
 

@@ -53,7 +53,6 @@ use super::context::{request_id_for, Change, RequestScope};
 use super::log;
 use super::probe::Detail;
 use super::{ErrorFormat, InContext, Rejection, Rendered};
-use crate::LogLevel;
 use crate::{ApiError, Status};
 
 /// An [`ApiError`] ready to be sent by actix-web: its status, envelope,
@@ -74,7 +73,7 @@ pub struct ActixError {
     body: Vec<u8>,
     retry_after: Option<u64>,
     should_retry: Option<bool>,
-    description: Option<(LogLevel, String)>,
+    description: Option<log::Logged>,
     logged: AtomicBool,
 }
 
@@ -93,10 +92,7 @@ impl ActixError {
         Self::with_description(error, log::description(error, probe))
     }
 
-    fn with_description<E: ApiError + ?Sized>(
-        error: &E,
-        description: Option<(LogLevel, String)>,
-    ) -> Self {
+    fn with_description<E: ApiError + ?Sized>(error: &E, description: Option<log::Logged>) -> Self {
         let Rendered {
             status,
             content_type,
@@ -152,9 +148,9 @@ impl ResponseError for ActixError {
     }
 
     fn error_response(&self) -> HttpResponse<BoxBody> {
-        if let Some((level, description)) = &self.description {
+        if let Some(description) = &self.description {
             if !self.logged.swap(true, Ordering::Relaxed) {
-                log::emit(*level, self.status.as_u16(), &self.error_type, description);
+                log::emit(description, self.status.as_u16(), &self.error_type);
             }
         }
         let mut response = HttpResponse::build(self.status_code());

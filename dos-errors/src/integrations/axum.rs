@@ -215,12 +215,12 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .copied()
         .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(no message)");
-    super::log::emit(
-        crate::LogLevel::Error,
-        500,
-        Status::INTERNAL_SERVER_ERROR.default_type(),
-        &format!("handler panicked: {message}"),
-    );
+    let logged = super::log::Logged {
+        level: crate::LogLevel::Error,
+        masked: true,
+        description: format!("handler panicked: {message}"),
+    };
+    super::log::emit(&logged, 500, Status::INTERNAL_SERVER_ERROR.default_type());
     into_response(&Rejection::from_status(Status::INTERNAL_SERVER_ERROR))
 }
 

@@ -21,18 +21,32 @@ pub(crate) fn level_of<E: ApiError + ?Sized>(error: &E) -> LogLevel {
     error.spec().map_or(LogLevel::Off, |spec| spec.log)
 }
 
+/// What is logged of an error: its internal description, at a level.
+#[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))] // read when logging
+pub(crate) struct Logged {
+    pub(crate) level: LogLevel,
+    /// The client sees only the status's default message, not this description.
+    pub(crate) masked: bool,
+    pub(crate) description: String,
+}
+
 /// The internal description to log for `error`, with its level: `Some` only with
 /// the `tracing` feature and a level other than `Off`. `probe` is only called then.
 #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
 pub(crate) fn description<'a, E: ApiError + ?Sized>(
     error: &E,
     probe: impl FnOnce() -> Detail<'a>,
-) -> Option<(LogLevel, String)> {
+) -> Option<Logged> {
     #[cfg(feature = "tracing")]
     {
         let level = level_of(error);
         if level != LogLevel::Off {
-            return Some((level, describe(&probe()).unwrap_or_default()));
+            return Some(Logged {
+                level,
+                masked: error.spec().is_some_and(|spec| spec.masked),
+                description: describe(&probe()).unwrap_or_default(),
+            });
         }
     }
     None
@@ -40,22 +54,34 @@ pub(crate) fn description<'a, E: ApiError + ?Sized>(
 
 /// Logs the internal description of an error in the current span.
 #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
-pub(crate) fn emit(level: LogLevel, status: u16, error_type: &str, description: &str) {
+pub(crate) fn emit(logged: &Logged, status: u16, error_type: &str) {
     #[cfg(feature = "tracing")]
     {
+        let description = logged.description.as_str();
         macro_rules! event {
             ($level:ident) => {
-                ::tracing::event!(
-                    target: "dos_errors",
-                    ::tracing::Level::$level,
-                    status,
-                    error_type,
-                    error = description,
-                    "internal error hidden from the client"
-                )
+                if logged.masked {
+                    ::tracing::event!(
+                        target: "dos_errors",
+                        ::tracing::Level::$level,
+                        status,
+                        error_type,
+                        error = description,
+                        "internal error hidden from the client"
+                    )
+                } else {
+                    ::tracing::event!(
+                        target: "dos_errors",
+                        ::tracing::Level::$level,
+                        status,
+                        error_type,
+                        error = description,
+                        "error answered to the client"
+                    )
+                }
             };
         }
-        match level {
+        match logged.level {
             LogLevel::Error => event!(ERROR),
             LogLevel::Warn => event!(WARN),
             LogLevel::Info => event!(INFO),
@@ -69,13 +95,8 @@ pub(crate) fn emit(level: LogLevel, status: u16, error_type: &str, description: 
 // actix-web logs when its error is rendered (`log::description`), not here.
 #[cfg_attr(not(any(feature = "axum", feature = "tonic")), allow(dead_code))]
 pub(crate) fn report<'a, E: ApiError + ?Sized>(error: &E, probe: impl FnOnce() -> Detail<'a>) {
-    if let Some((level, description)) = description(error, probe) {
-        emit(
-            level,
-            error.status().as_u16(),
-            error.error_type(),
-            &description,
-        );
+    if let Some(logged) = description(error, probe) {
+        emit(&logged, error.status().as_u16(), error.error_type());
     }
 }
 
