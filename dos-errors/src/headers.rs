@@ -80,6 +80,10 @@ pub const fn should_retry_override(retryable: bool, status: crate::Status) -> Op
 /// The name of the header of [`should_retry_override`].
 pub const X_SHOULD_RETRY: &str = "x-should-retry";
 
+/// The request id header of Anthropic's API (`request-id`); others send
+/// `x-request-id`. A response decoded here takes its id from either.
+pub const ANTHROPIC_REQUEST_ID: &str = "request-id";
+
 /// The decimal text of `seconds` as a `&'static str` when it is below 1000 — the
 /// usual `Retry-After` values —, so that a header can borrow it instead of
 /// formatting (and allocating) on every response.
@@ -302,7 +306,7 @@ impl<'a> ErrorHeaders<'a> {
                 should_retry = should_retry.or_else(|| parse_bool(value));
             } else if is("x-request-id") {
                 x_request_id = x_request_id.or(Some(value.trim()).filter(|v| !v.is_empty()));
-            } else if is("request-id") {
+            } else if is(ANTHROPIC_REQUEST_ID) {
                 request_id = request_id.or(Some(value.trim()).filter(|v| !v.is_empty()));
             } else if is("content-type") {
                 let media_type = value.split(';').next().unwrap_or_default().trim();

@@ -277,3 +277,31 @@ async fn a_panicking_handler_becomes_a_masked_500() {
         )
     );
 }
+
+/// An error in Anthropic's format carries its request id in Anthropic's
+/// `request-id` header too, where the official Anthropic SDKs read it.
+#[test]
+fn anthropic_errors_carry_the_request_id_header() {
+    use dos_errors::integrations::http::response_in;
+    use dos_errors::Format;
+
+    #[derive(Debug, ApiError)]
+    #[api_error(status = 404)]
+    struct Missing;
+
+    let response = response_in(&Missing, Format::Anthropic, Some("req_42"));
+    assert_eq!(response.headers()["request-id"], "req_42");
+    let body = String::from_utf8(response.into_body()).unwrap();
+    assert!(body.ends_with(r#","request_id":"req_42"}"#), "{body}");
+    for format in [
+        Format::Envelope,
+        Format::OpenAi,
+        Format::Problem,
+        Format::Google,
+    ] {
+        let response = response_in(&Missing, format, Some("req_42"));
+        assert!(response.headers().get("request-id").is_none(), "{format}");
+    }
+    let response = response_in(&Missing, Format::Anthropic, None);
+    assert!(response.headers().get("request-id").is_none());
+}

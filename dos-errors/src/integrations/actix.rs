@@ -73,6 +73,7 @@ pub struct ActixError {
     body: Vec<u8>,
     retry_after: Option<u64>,
     should_retry: Option<bool>,
+    anthropic_request_id: Option<String>,
     description: Option<log::Logged>,
     logged: AtomicBool,
 }
@@ -99,6 +100,7 @@ impl ActixError {
             body,
             retry_after,
             should_retry,
+            anthropic_request_id,
         } = Rendered::of(error);
         ActixError {
             status,
@@ -107,6 +109,7 @@ impl ActixError {
             body,
             retry_after,
             should_retry,
+            anthropic_request_id,
             description,
             logged: AtomicBool::new(false),
         }
@@ -161,6 +164,9 @@ impl ResponseError for ActixError {
         if let Some(retry) = self.should_retry {
             let value = if retry { "true" } else { "false" };
             response.insert_header((crate::headers::X_SHOULD_RETRY, value));
+        }
+        if let Some(id) = &self.anthropic_request_id {
+            response.insert_header((crate::headers::ANTHROPIC_REQUEST_ID, id.as_str()));
         }
         response.body(self.body.clone())
     }

@@ -83,6 +83,12 @@ fn into_http(rendered: Rendered) -> http::Response<Vec<u8>> {
         let value = HeaderValue::from_static(if retry { "true" } else { "false" });
         headers.insert(crate::headers::X_SHOULD_RETRY, value);
     }
+    if let Some(id) = rendered.anthropic_request_id {
+        // An echoed id is visible ASCII, a new one base32: always a valid value.
+        if let Ok(value) = HeaderValue::try_from(id) {
+            headers.insert(crate::headers::ANTHROPIC_REQUEST_ID, value);
+        }
+    }
     response
 }
 

@@ -164,6 +164,9 @@ pub(crate) struct Rendered {
     pub(crate) retry_after: Option<u64>,
     /// `x-should-retry`, where the status alone would mislead a client.
     pub(crate) should_retry: Option<bool>,
+    /// Anthropic's `request-id` header, with the id its body carries: the official
+    /// Anthropic SDKs read the id of an error from there.
+    pub(crate) anthropic_request_id: Option<String>,
 }
 
 #[cfg(any(feature = "http", feature = "actix-web"))]
@@ -190,6 +193,9 @@ impl Rendered {
             body,
             retry_after: error.retry_after().map(retry_after_seconds),
             should_retry: crate::headers::should_retry_override(error.is_retryable(), status),
+            anthropic_request_id: request_id
+                .filter(|_| format == crate::Format::Anthropic)
+                .map(str::to_owned),
         }
     }
 }
