@@ -5,8 +5,8 @@
 //! `utoipa::IntoResponses`: one response per status,
 //! described from the doc comments, with an example body per variant (placeholders
 //! shown as written), a `Retry-After` header on retryable 429 and 503 responses,
-//! and an `x-should-retry` header where a variant's declared retryability differs
-//! from its status's.
+//! an `x-should-retry` header where a variant's declared retryability differs
+//! from its status's, and in Anthropic's format its `request-id` header.
 //!
 //! A service that answers in another [`Format`] describes its errors with
 //! [`responses_in`]: the body schema of that format ([`schema`], exactly what is
@@ -212,6 +212,17 @@ fn response(status: Status, specs: &[&ErrorSpec], format: Format, negotiate: boo
                 .description(Some(
                     "Seconds to wait before retrying (whole seconds, rounded up). \
                      Never retry sooner.",
+                ))
+                .build(),
+        );
+    }
+    if format == Format::Anthropic {
+        builder = builder.header(
+            crate::headers::ANTHROPIC_REQUEST_ID,
+            HeaderBuilder::new()
+                .schema(ObjectBuilder::new().schema_type(Type::String))
+                .description(Some(
+                    "The request's id, as in the body's `request_id`, when the request has one.",
                 ))
                 .build(),
         );
