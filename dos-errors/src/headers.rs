@@ -20,6 +20,10 @@
 //! 4. the `RetryInfo.retryDelay` of a Google error body;
 //! 5. on a 429 only, the reset of the rate limit in effect ([`rate_limit_reset`]).
 //!
+//! A gRPC status ([`ErrorResponse::from_tonic`](crate::client::ErrorResponse::from_tonic))
+//! has no body: its `RetryInfo` detail comes first, then its metadata in the order
+//! above (1, 2, 3, then 5).
+//!
 //! The [`RetryPolicy`](crate::retry::RetryPolicy) treats them all alike: a minimum
 //! wait, and a give-up when longer than its `max_retry_after`.
 

@@ -578,3 +578,15 @@ fn throttled_errors_back_off_from_their_own_base() {
         Some(Duration::from_millis(500))
     );
 }
+
+#[test]
+fn a_failed_attempt_counts_as_an_accept_unless_the_backend_refused_it() {
+    let throttle = AdaptiveThrottle::new(2.0, Duration::from_secs(60));
+    let now = Instant::now();
+    let failed = |status: u16| ErrorResponse::from_parts(status, &[], b"");
+    throttle.record_error(&failed(500)); // the backend answered: accepted
+    throttle.record_error(&failed(404));
+    throttle.record_error(&failed(429)); // throttled: not accepted
+    throttle.record_error(&failed(503)); // overloaded: not accepted
+    assert_eq!(throttle.counts_at(now + Duration::from_millis(1)).1, 2);
+}

@@ -273,12 +273,19 @@ pub fn form_config() -> actix_web::web::FormConfig {
 
 /// The default service answering unknown routes with a 404 error:
 /// `App::default_service(web::to(not_found))`.
+///
+/// With actix, a 405 for a known path and another method exists only for a
+/// resource: `.service(web::resource("/v1/chat/completions").route(web::post().to(chat)))`
+/// answers `GET` with an (empty) 405, which [`envelope_errors`] turns into an error
+/// in the service's format. A route added with `App::route` has no resource of its
+/// own: another method falls through to the default service, this 404.
 pub async fn not_found() -> Rejection {
     Rejection::from_status(Status::NOT_FOUND)
 }
 
 /// Middleware (`App::wrap`) turning every error response that is not JSON —
-/// actix's empty 405 for a known route with the wrong method, a plain-text error
+/// actix's empty 405 for a known resource with the wrong method (see
+/// [`not_found`] for routes added with `App::route`), a plain-text error
 /// of another middleware — into an error of the same status in the request's
 /// format. A plain text of up to 1 KiB becomes the message of a 4xx; 5xx get their
 /// default message. Other headers (`Allow`, `Retry-After`, …) are kept. Put it

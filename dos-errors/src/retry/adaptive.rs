@@ -164,6 +164,11 @@ impl AdaptiveThrottle {
 
     /// Records the response of a sent attempt that failed with `error`: an accept
     /// unless [`is_accepted`](AdaptiveThrottle::is_accepted) says otherwise.
+    pub fn record_error<E: ApiError + ?Sized>(&self, error: &E) {
+        self.record_error_at(error, Instant::now());
+    }
+
+    /// [`record_error`](AdaptiveThrottle::record_error) at `now`.
     pub fn record_error_at<E: ApiError + ?Sized>(&self, error: &E, now: Instant) {
         if Self::is_accepted(error) {
             self.record_accept_at(now);
