@@ -193,6 +193,11 @@ impl From<JsonPayloadError> for Rejection {
                 Status::UNSUPPORTED_MEDIA_TYPE,
                 "Expected request with `Content-Type: application/json`",
             ),
+            // Valid JSON of the wrong shape is not "malformed": say which (axum's words).
+            JsonPayloadError::Deserialize(cause) if cause.is_data() => Rejection::new(
+                Status::BAD_REQUEST,
+                format!("Failed to deserialize the JSON body into the target type: {cause}"),
+            ),
             JsonPayloadError::Deserialize(cause) => Rejection::new(
                 Status::BAD_REQUEST,
                 format!("Malformed JSON in the request body: {cause}"),
@@ -454,4 +459,28 @@ macro_rules! __integrate_actix {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_of_the_wrong_shape_is_not_called_malformed() {
+        let data = serde_json::from_str::<u32>(r#""five""#).unwrap_err();
+        let rejection = Rejection::from(JsonPayloadError::Deserialize(data));
+        assert_eq!(rejection.status(), Status::BAD_REQUEST);
+        assert!(
+            rejection.message().starts_with(
+                "Failed to deserialize the JSON body into the target type: invalid type"
+            ),
+            "{}",
+            rejection.message()
+        );
+        let syntax = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+        let rejection = Rejection::from(JsonPayloadError::Deserialize(syntax));
+        assert!(rejection
+            .message()
+            .starts_with("Malformed JSON in the request body: EOF"));
+    }
 }
