@@ -285,13 +285,10 @@ async fn axum_answers_byte_for_byte_the_same() {
 #[actix_web::test]
 async fn actix_logs_the_masked_500_once() {
     let logs = Captured::default();
-    let writer = logs.clone();
     // actix runs handlers on its worker thread: the subscriber must be global. This
     // is the only test of this binary that installs one.
-    tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .init();
+    tracing::subscriber::set_global_default(logs.subscriber(tracing::Level::INFO))
+        .expect("the only global subscriber");
     let (addr, server) = start_actix();
     let got = send(client().get(format!("http://{addr}/fail/database-once"))).await;
     assert_eq!(got, cases()[3].1);

@@ -17,12 +17,7 @@ mod support;
 /// Runs `requests` against a fresh demo under a capturing subscriber; returns the logs.
 async fn logs_of(requests: &[(&str, &str, &str)]) -> (String, Vec<u16>) {
     let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
+    let subscriber = logs.subscriber(tracing::Level::INFO);
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let config = DemoConfig {
@@ -107,12 +102,7 @@ async fn a_panic_on_the_anthropic_route_is_logged_with_the_request_id() {
 #[tokio::test(flavor = "current_thread")]
 async fn grpc_masked_errors_log_their_detail_once_with_the_request_id() {
     let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
-        .finish();
+    let subscriber = logs.subscriber(tracing::Level::INFO);
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let config = DemoConfig {

@@ -46,12 +46,7 @@ enum Quiet {
 /// what was logged for it.
 fn logged(response: impl FnOnce() -> axum::response::Response) -> String {
     let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::DEBUG)
-        .finish();
+    let subscriber = logs.subscriber(tracing::Level::DEBUG);
     tracing::subscriber::with_default(subscriber, || drop(response()));
     logs.text()
 }
@@ -126,12 +121,7 @@ fn the_level_is_part_of_the_catalogue() {
 #[actix_web::test]
 async fn actix_logs_at_the_declared_level_too() {
     let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::DEBUG)
-        .finish();
+    let subscriber = logs.subscriber(tracing::Level::DEBUG);
     let _guard = tracing::subscriber::set_default(subscriber);
     let error: actix_web::Error = Service::Overloaded.into();
     let response = error.error_response();

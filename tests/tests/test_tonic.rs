@@ -443,11 +443,7 @@ fn derived_types_convert_with_from_and_question_mark() {
 #[test]
 fn a_masked_error_logs_its_cause_once_when_it_converts() {
     let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
+    let subscriber = logs.subscriber(tracing::Level::INFO);
     let sent = tracing::subscriber::with_default(subscriber, || {
         let error = ChatError::Database(io::Error::other("connection refused on 10.0.0.7:5432"));
         // `status` logs nothing: only the conversion does.
@@ -471,10 +467,7 @@ fn a_masked_error_logs_its_cause_once_when_it_converts() {
 
     // A 4xx logs nothing.
     let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .finish();
+    let subscriber = logs.subscriber(tracing::Level::INFO);
     tracing::subscriber::with_default(subscriber, || {
         drop(tonic::Status::from(ChatError::InvalidKey));
     });

@@ -128,6 +128,16 @@ impl std::io::Write for Captured {
 }
 
 impl Captured {
+    /// A plain-text subscriber (no colours) writing into this capture, up to `max`.
+    pub fn subscriber(&self, max: tracing::Level) -> impl tracing::Subscriber + Send + Sync {
+        let writer = self.clone();
+        tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_max_level(max)
+            .finish()
+    }
+
     /// Everything logged so far.
     pub fn text(&self) -> String {
         let bytes = self
